@@ -1,0 +1,1166 @@
+"""Multilayer perceptron estimators: the shared training loop and the thin
+classifier and regressor on top of it."""
+
+import warnings
+from abc import ABCMeta, abstractmethod
+from numbers import Integral, Real
+
+import numpy as np
+import scipy.optimize
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, is_classifier
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import accuracy_score, r2_score
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import LabelBinarizer
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._network import Network, forward
+from ._validation import (
+    check_dropout,
+    check_hidden_layer_sizes,
+    check_sample_weight,
+    raise_if_diverged,
+)
+from .activations import ACTIVATIONS, OUTPUT_ACTIVATIONS, RELU_LIKE
+from .initializers import INITIALIZERS, Initializer, resolve_initializer
+from .losses import CLASSIFICATION_LOSSES, LOG_LOSS, REGRESSION_LOSSES, make_loss
+from .optimizers import OPTIMIZERS, SOLVERS
+from .schedules import SCHEDULES
+
+AUTO_BATCH_SIZE = 200
+
+
+def _is_stochastic(estimator):
+    """partial_fit exists only for the stochastic solvers."""
+    if estimator.solver not in OPTIMIZERS:
+        raise AttributeError(
+            f"partial_fit is only available for stochastic solvers ({sorted(OPTIMIZERS)}); "
+            f"solver={estimator.solver!r} optimizes the full-batch loss. Use fit instead."
+        )
+    return True
+
+
+class BaseMLP(BaseEstimator, metaclass=ABCMeta):
+    """Shared fitting logic of :class:`MLPClassifier` and :class:`MLPRegressor`.
+
+    Do not use directly.
+    """
+
+    _parameter_constraints = {
+        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "activation": [StrOptions(set(ACTIVATIONS))],
+        "weight_init": [StrOptions(set(INITIALIZERS) | {"auto"}), Initializer],
+        "bias_init": [StrOptions(set(INITIALIZERS)), Initializer],
+        "solver": [StrOptions(SOLVERS)],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "alpha_l1": [Interval(Real, 0, None, closed="left")],
+        "penalize_intercepts": ["boolean"],
+        "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
+        "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [StrOptions(set(SCHEDULES))],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "power_t": [Interval(Real, 0, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), Options(Real, {np.inf})],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+        "momentum": [Interval(Real, 0, 1, closed="both")],
+        "nesterovs_momentum": ["boolean"],
+        "beta_1": [Interval(Real, 0, 1, closed="left")],
+        "beta_2": [Interval(Real, 0, 1, closed="left")],
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
+        "rho": [Interval(Real, 0, 1, closed="left")],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "max_fun": [Interval(Integral, 1, None, closed="left")],
+    }
+
+    @abstractmethod
+    def __init__(
+        self,
+        hidden_layer_sizes,
+        activation,
+        weight_init,
+        bias_init,
+        loss,
+        solver,
+        alpha,
+        alpha_l1,
+        penalize_intercepts,
+        dropout,
+        batch_size,
+        learning_rate,
+        learning_rate_init,
+        power_t,
+        max_iter,
+        tol,
+        n_iter_no_change,
+        shuffle,
+        random_state,
+        verbose,
+        warm_start,
+        momentum,
+        nesterovs_momentum,
+        beta_1,
+        beta_2,
+        epsilon,
+        rho,
+        early_stopping,
+        validation_fraction,
+        max_fun,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.weight_init = weight_init
+        self.bias_init = bias_init
+        self.loss = loss
+        self.solver = solver
+        self.alpha = alpha
+        self.alpha_l1 = alpha_l1
+        self.penalize_intercepts = penalize_intercepts
+        self.dropout = dropout
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.rho = rho
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.max_fun = max_fun
+
+    # ------------------------------------------------------------ subclass API
+    @abstractmethod
+    def _encode_targets(self, y, *, first_call, classes=None):
+        """Validate ``y``, set up the output encoding on ``first_call``; return ``Y`` 2D."""
+
+    @abstractmethod
+    def _validation_score(self, y_true, P, sample_weight):
+        """Score of network predictions ``P`` against original targets ``y_true``."""
+
+    def _target_sample_weight(self, y, sample_weight, incremental):
+        """Sample weights from targets (class weights); None when all ones."""
+        return sample_weight
+
+    # --------------------------------------------------------------- public API
+    def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None, sample_weight_val=None):
+        """Fit the model to data matrix X and target(s) y.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            The targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights; the loss is their weighted mean.
+        X_val, y_val : array-like, default=None
+            Validation data. Early stopping (``early_stopping=True``) uses it
+            instead of holding out ``validation_fraction`` of ``X``; without
+            early stopping it is scored every epoch for monitoring.
+        sample_weight_val : array-like of shape (n_val_samples,), default=None
+            Weights of the validation samples.
+
+        Returns
+        -------
+        self : object
+            Fitted estimator.
+        """
+        self._validate_params()
+        return self._fit(X, y, sample_weight, incremental=False, X_val=X_val, y_val=y_val,
+                         sample_weight_val=sample_weight_val)
+
+    def _partial_fit(self, X, y, sample_weight, classes=None):
+        self._validate_params()
+        return self._fit(X, y, sample_weight, incremental=True, classes=classes)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+    # ------------------------------------------------------------------ fitting
+    def _fit(self, X, y, sample_weight, *, incremental, classes=None, X_val=None, y_val=None,
+             sample_weight_val=None):
+        hidden = check_hidden_layer_sizes(self.hidden_layer_sizes)
+        dropout = check_dropout(self.dropout, len(hidden))
+        if self.solver not in OPTIMIZERS and any(rate > 0 for rate in dropout):
+            raise ValueError(
+                f"dropout needs a stochastic solver ({sorted(OPTIMIZERS)}): with "
+                f"solver={self.solver!r} the full-batch loss must be deterministic. "
+                "Set dropout=0 or choose another solver."
+            )
+        first_call = not hasattr(self, "coefs_") or not (self.warm_start or incremental)
+        X, y = self._validate_input(X, y, first_call=first_call)
+        Y = self._encode_targets(y, first_call=first_call, classes=classes)
+        weights = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+        weights = self._target_sample_weight(y, weights, incremental)
+
+        network = self._prepare_network(X.shape[1], hidden, first_call, X.dtype)
+        Y = Y.astype(network.dtype, copy=False)
+        params_before = None if first_call else network.params.copy()
+        try:
+            if self.solver in OPTIMIZERS:
+                validation = None if incremental else self._validation_data(
+                    X, y, Y, weights, X_val, y_val, sample_weight_val
+                )
+                if validation is not None and validation["held_out"]:
+                    X, Y, weights = validation.pop("train")
+                self._fit_stochastic(network, X, Y, weights, dropout, validation, incremental,
+                                     first_call)
+            else:
+                self._fit_lbfgs(network, X, Y, weights)
+        except ValueError:
+            self._discard_diverged(params_before)
+            raise
+        return self
+
+    def _validate_input(self, X, y, *, first_call):
+        X, y = validate_data(self, X, y, accept_sparse=["csr", "csc"], multi_output=True,
+                             dtype=(np.float64, np.float32), reset=first_call)
+        if not first_call:  # continue training in the fitted parameters' dtype
+            X = X.astype(self.coefs_[0].dtype, copy=False)
+        if sp.issparse(X):
+            X = X.tocsr()  # rows are sliced per minibatch
+        return X, y
+
+    def _prepare_network(self, n_features, hidden, first_call, dtype):
+        """The network to train: freshly initialized, or holding the fitted parameters."""
+        layer_sizes = [n_features, *hidden, self.n_outputs_]
+        output_activation = make_loss(self._loss_name, self).output_activation
+        if first_call:
+            network = Network(layer_sizes, self.activation, output_activation, dtype)
+            self._initialize_parameters(network)
+        else:
+            fitted_sizes = [self.coefs_[0].shape[0]] + [c.shape[1] for c in self.coefs_]
+            if fitted_sizes != layer_sizes:
+                raise ValueError(
+                    f"The fitted network has layer sizes {fitted_sizes} but the parameters ask "
+                    f"for {layer_sizes}: set warm_start=False to fit a new network."
+                )
+            network = self._fitted_network(output_activation)
+        self.coefs_, self.intercepts_ = network.coefs, network.intercepts
+        self.n_layers_ = len(layer_sizes)
+        self.out_activation_ = output_activation
+        self._network = network
+        return network
+
+    def _fitted_network(self, output_activation):
+        """A network over the fitted parameters, reusing the last one when it still holds them.
+
+        After unpickling, or when a user assigned new arrays, ``coefs_`` and
+        ``intercepts_`` are no longer views of one flat vector and are copied
+        into a new one.
+        """
+        network = getattr(self, "_network", None)
+        current = self.coefs_ + self.intercepts_
+        if (
+            network is not None
+            and network.activation.name == self.activation
+            and all(a is b for a, b in zip(current, network.coefs + network.intercepts))
+        ):
+            return network
+        sizes = [self.coefs_[0].shape[0]] + [c.shape[1] for c in self.coefs_]
+        network = Network(sizes, self.activation, output_activation, self.coefs_[0].dtype)
+        for source, target in zip(current, network.coefs + network.intercepts):
+            target[...] = source
+        return network
+
+    def _seed_sequences(self):
+        """Independent streams for initialization and for training (shuffle, dropout, split)."""
+        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+        return np.random.SeedSequence(seed).spawn(2)
+
+    def _initialize_parameters(self, network):
+        init_seed, train_seed = self._seed_sequences()
+        rng = np.random.default_rng(init_seed)
+        self._rng = np.random.default_rng(train_seed)
+        weight_init = self.weight_init
+        if weight_init == "auto":
+            weight_init = "he_uniform" if self.activation in RELU_LIKE else "glorot_uniform"
+        weight_init = resolve_initializer(weight_init)
+        bias_init = resolve_initializer(self.bias_init)
+        sizes = network.layer_sizes
+        for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+            fans = dict(fan_in=fan_in, fan_out=fan_out, rng=rng, dtype=network.dtype)
+            network.coefs[i][...] = weight_init((fan_in, fan_out), **fans)
+            network.intercepts[i][...] = bias_init((fan_out,), **fans)
+        self.n_iter_ = 0
+        self.t_ = 0
+        self.loss_curve_ = []
+        self.best_loss_ = np.inf
+        self.validation_scores_ = None
+        self.validation_loss_curve_ = None
+        self.best_validation_score_ = None
+        self._optimizer = None
+
+    def _discard_diverged(self, params_before):
+        """After a failed fit, restore the parameters it started from, or unfit."""
+        if params_before is not None:
+            self._network.params[...] = params_before
+            return
+        for name in ("coefs_", "intercepts_", "_network", "_optimizer"):
+            if hasattr(self, name):
+                delattr(self, name)
+
+    def _batch_size(self, n_samples):
+        if self.batch_size == "auto":
+            return min(AUTO_BATCH_SIZE, n_samples)
+        if self.batch_size > n_samples:
+            warnings.warn(
+                f"Got batch_size={self.batch_size} larger than the {n_samples} samples; "
+                "it is clipped to the sample size.",
+                UserWarning,
+            )
+        return min(self.batch_size, n_samples)
+
+    def _penalty_kwargs(self):
+        return dict(alpha=self.alpha, alpha_l1=self.alpha_l1,
+                    penalize_intercepts=self.penalize_intercepts)
+
+    # ------------------------------------------------------------ validation set
+    def _validation_data(self, X, y, Y, weights, X_val, y_val, sample_weight_val):
+        """Validation set for this fit, or None; holds out a split of X if needed."""
+        if (X_val is None) != (y_val is None):
+            raise ValueError("Pass both X_val and y_val, or neither.")
+        if X_val is not None:
+            X_val, y_val = validate_data(self, X_val, y_val, accept_sparse=["csr", "csc"],
+                                         multi_output=True, reset=False,
+                                         dtype=(np.float64, np.float32))
+            X_val = X_val.astype(self._network.dtype, copy=False)
+            if sp.issparse(X_val):
+                X_val = X_val.tocsr()
+            Y_val = self._encode_targets(y_val, first_call=False)
+            w_val = check_sample_weight(sample_weight_val, X_val.shape[0], X_val.dtype)
+            return {"X": X_val, "y": y_val, "Y": Y_val, "sample_weight": w_val,
+                    "held_out": False}
+        if not self.early_stopping:
+            return None
+        stratify = y if is_classifier(self) and type_of_target(y) != "multilabel-indicator" \
+            else None
+        indices = np.arange(X.shape[0])
+        seed = int(self._rng.integers(np.iinfo(np.int32).max))
+        try:
+            train, val = train_test_split(indices, test_size=self.validation_fraction,
+                                          random_state=seed, stratify=stratify)
+        except ValueError as error:
+            raise ValueError(
+                f"Cannot hold out validation_fraction={self.validation_fraction} of "
+                f"{X.shape[0]} samples for early stopping ({error}). Use more samples, a "
+                "larger validation_fraction, pass X_val/y_val, or set early_stopping=False."
+            ) from error
+        w_train = None if weights is None else weights[train]
+        w_val = None if weights is None else weights[val]
+        if w_train is not None and not np.any(w_train > 0):
+            raise ValueError("All training sample weights are zero after the validation split.")
+        return {"X": X[val], "y": y[val], "Y": Y[val], "sample_weight": w_val, "held_out": True,
+                "train": (X[train], Y[train], w_train)}
+
+    def _score_validation(self, network, loss, validation):
+        Z = network.predict_raw(validation["X"])
+        P = network.output_activation(Z.copy())
+        per_sample = loss.value(validation["Y"], Z, P)
+        weights = validation["sample_weight"]
+        value = float(np.average(per_sample, weights=weights))
+        return value, self._validation_score(validation["y"], P, weights)
+
+    # ---------------------------------------------------------- stochastic loop
+    def _fit_stochastic(self, network, X, Y, weights, dropout, validation, incremental,
+                        first_call):
+        loss = make_loss(self._loss_name, self)
+        if not incremental or self._optimizer is None:
+            self._optimizer = OPTIMIZERS[self.solver](self)
+            self._schedule = SCHEDULES[self.learning_rate](self)
+            self._no_improvement_count = 0
+        early_stopping = self.early_stopping and validation is not None and not incremental
+        if validation is not None:
+            self.validation_scores_ = self.validation_scores_ or []
+            self.validation_loss_curve_ = self.validation_loss_curve_ or []
+            if early_stopping:
+                self.best_validation_score_ = -np.inf
+                self._best_params = network.params.copy()
+        batch_size = self._batch_size(X.shape[0])
+        n_epochs = 1 if incremental else self.max_iter
+        for epoch in range(n_epochs):
+            epoch_loss = self._run_epoch(network, loss, X, Y, weights, dropout, batch_size)
+            self.n_iter_ += 1
+            self.t_ += X.shape[0]
+            self.loss_ = epoch_loss
+            self.loss_curve_.append(epoch_loss)
+            self._schedule.end_epoch(self.n_iter_, self.t_)
+            if validation is not None:
+                self._record_validation(network, loss, validation, early_stopping)
+            if self.verbose:
+                self._print_epoch()
+            self._update_no_improvement(early_stopping)
+            if not incremental and self._no_improvement_count > self.n_iter_no_change:
+                if self._schedule.stalled():
+                    if self.verbose:
+                        print(self._stop_message(early_stopping))
+                    break
+                self._no_improvement_count = 0
+        else:
+            if not incremental:
+                warnings.warn(
+                    f"Stochastic optimizer: maximum iterations ({self.max_iter}) reached and "
+                    "the optimization hasn't converged yet.",
+                    ConvergenceWarning,
+                )
+        if early_stopping:
+            network.params[...] = self._best_params
+            self.best_loss_ = None
+            del self._best_params
+
+    def _run_epoch(self, network, loss, X, Y, weights, dropout, batch_size):
+        """One pass over the data in minibatches; returns the mean batch loss."""
+        n_samples = X.shape[0]
+        order = self._rng.permutation(n_samples) if self.shuffle else None
+        X_batch_buffer = None
+        total_loss = 0.0
+        total_weight = 0.0
+        penalty = self._penalty_kwargs()
+        for start in range(0, n_samples, batch_size):
+            stop = min(start + batch_size, n_samples)
+            if order is None:
+                rows = slice(start, stop)
+                X_batch, Y_batch = X[rows], Y[rows]
+            else:
+                rows = order[start:stop]
+                if sp.issparse(X):
+                    X_batch = X[rows]
+                else:
+                    if X_batch_buffer is None:
+                        X_batch_buffer = np.empty((batch_size, X.shape[1]), dtype=X.dtype)
+                    X_batch = np.take(X, rows, axis=0, out=X_batch_buffer[: stop - start])
+                Y_batch = Y[rows]
+            w_batch = None if weights is None else weights[rows]
+            batch_loss = network.loss_and_gradient(
+                X_batch, Y_batch, w_batch, loss, dropout=dropout, rng=self._rng, **penalty
+            )
+            if batch_loss is None:  # all weights zero: nothing to learn from this batch
+                continue
+            self._optimizer.step(network.params, network.grad, self._schedule.learning_rate)
+            batch_weight = stop - start if w_batch is None else float(w_batch.sum())
+            total_loss += batch_loss * batch_weight
+            total_weight += batch_weight
+        epoch_loss = total_loss / total_weight
+        raise_if_diverged(epoch_loss, network.params, f"epoch {self.n_iter_ + 1}",
+                          self.learning_rate_init)
+        return epoch_loss
+
+    def _record_validation(self, network, loss, validation, early_stopping):
+        value, score = self._score_validation(network, loss, validation)
+        self.validation_loss_curve_.append(value)
+        self.validation_scores_.append(score)
+        if early_stopping:
+            # the improvement test uses the best score *before* this epoch
+            self._improved = score >= self.best_validation_score_ + self.tol
+            if score > self.best_validation_score_:
+                self.best_validation_score_ = score
+                self._best_params[...] = network.params
+        elif self.best_validation_score_ is None or score > self.best_validation_score_:
+            self.best_validation_score_ = score
+
+    def _update_no_improvement(self, early_stopping):
+        if early_stopping:
+            improved = self._improved
+        else:
+            improved = self.loss_ <= self.best_loss_ - self.tol
+            self.best_loss_ = min(self.best_loss_, self.loss_)
+        self._no_improvement_count = 0 if improved else self._no_improvement_count + 1
+
+    def _stop_message(self, early_stopping):
+        what = "Validation score" if early_stopping else "Training loss"
+        return (f"{what} did not improve more than tol={self.tol} for "
+                f"{self.n_iter_no_change} consecutive epochs. Stopping.")
+
+    def _print_epoch(self):
+        line = f"Iteration {self.n_iter_}, loss = {self.loss_:.8f}"
+        if self.validation_scores_:
+            line += f", validation score = {self.validation_scores_[-1]:.6f}"
+        print(line)
+
+    # ---------------------------------------------------------------- L-BFGS
+    def _fit_lbfgs(self, network, X, Y, weights):
+        loss = make_loss(self._loss_name, self)
+        penalty = self._penalty_kwargs()
+        no_dropout = [0.0] * (network.n_layers - 1)
+
+        def loss_and_gradient(flat_params):
+            network.params[...] = flat_params
+            value = network.loss_and_gradient(X, Y, weights, loss, dropout=no_dropout,
+                                              rng=None, **penalty)
+            return value, network.grad.astype(np.float64)
+
+        curve = []
+
+        def record(intermediate_result):
+            curve.append(float(intermediate_result.fun))
+            if self.verbose:
+                print(f"Iteration {len(curve)}, loss = {curve[-1]:.8f}")
+
+        result = scipy.optimize.minimize(
+            loss_and_gradient,
+            network.params.astype(np.float64),
+            method="L-BFGS-B",
+            jac=True,
+            callback=record,
+            options={"maxfun": self.max_fun, "maxiter": self.max_iter, "gtol": self.tol},
+        )
+        network.params[...] = result.x
+        raise_if_diverged(result.fun, network.params, "L-BFGS", self.learning_rate_init)
+        if result.status != 0:
+            warnings.warn(
+                f"lbfgs failed to converge after {result.nit} iterations "
+                f"({result.message}). Increase max_iter or max_fun, or scale the data.",
+                ConvergenceWarning,
+            )
+        self.n_iter_ = int(result.nit)
+        self.t_ = self.n_iter_ * X.shape[0]
+        self.loss_ = float(result.fun)
+        self.loss_curve_ = curve or [self.loss_]
+        self.best_loss_ = min(self.loss_curve_)
+
+    # ---------------------------------------------------------------- predict
+    def _output(self, X):
+        """Network predictions ``p`` for X, in the parameters' dtype."""
+        check_is_fitted(self, "coefs_")
+        X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False,
+                          dtype=(np.float64, np.float32))
+        X = X.astype(self.coefs_[0].dtype, copy=False)
+        Z = forward(X, self.coefs_, self.intercepts_, ACTIVATIONS[self.activation])
+        return OUTPUT_ACTIVATIONS[self.out_activation_](Z)
+
+    def __getstate__(self):
+        # The network's buffers are scratch space; coefs_/intercepts_ carry the model.
+        state = dict(super().__getstate__())
+        state.pop("_network", None)
+        return state
+
+
+class MLPClassifier(ClassifierMixin, BaseMLP):
+    """Multilayer perceptron classifier.
+
+    Trains a fully connected network by backpropagation with a choice of
+    activations, initializers, losses, optimizers, learning-rate schedules,
+    L1/L2 penalties, dropout, early stopping, and sample and class weights.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : tuple of int, default=(100,)
+        Number of units of each hidden layer; ``()`` for no hidden layer.
+    activation : {"identity", "logistic", "tanh", "relu", "leaky_relu", "elu", "gelu"}, \
+            default="relu"
+        Hidden-layer activation. ``leaky_relu`` has slope 0.01, ``elu`` alpha 1,
+        ``gelu`` is the exact (erf) form.
+    weight_init : str or Initializer, default="auto"
+        Weight initializer: a name from ``skmlp.initializers.INITIALIZERS`` or an
+        initializer object (tunable as ``weight_init__<param>``). ``"auto"`` is
+        ``"he_uniform"`` for relu, leaky_relu, elu and gelu, whose outputs halve
+        the variance of their inputs, and ``"glorot_uniform"`` otherwise.
+    bias_init : str or Initializer, default="zeros"
+        Bias initializer, with the same choices as ``weight_init`` (no ``"auto"``).
+    loss : {"log_loss", "binary_crossentropy", "categorical_crossentropy"}, \
+            default="log_loss"
+        ``binary_crossentropy`` trains one sigmoid unit per class (one-vs-rest on
+        multiclass targets, with ``predict_proba`` rows normalized);
+        ``categorical_crossentropy`` a softmax (two units for binary targets,
+        an error for multilabel targets); ``log_loss`` picks binary cross-entropy
+        for binary and multilabel targets and categorical cross-entropy for
+        multiclass ones.
+    solver : {"sgd", "adam", "rmsprop", "adagrad", "lbfgs"}, default="adam"
+        Optimizer. ``lbfgs`` minimizes the full-batch loss with scipy's L-BFGS-B.
+    alpha : float, default=1e-4
+        L2 penalty strength.
+    alpha_l1 : float, default=0.0
+        L1 penalty strength.
+    penalize_intercepts : bool, default=False
+        Whether the L1 and L2 penalties also apply to the intercepts.
+    dropout : float or array-like of float, default=0.0
+        Inverted-dropout rate of the hidden-layer outputs during training, one
+        for all hidden layers or one per hidden layer, in [0, 1). Needs a
+        stochastic solver.
+    batch_size : int or "auto", default="auto"
+        Minibatch size of the stochastic solvers; ``"auto"`` is
+        ``min(200, n_samples)``.
+    learning_rate : {"constant", "invscaling", "adaptive", "cosine"}, default="constant"
+        Learning-rate schedule of the stochastic solvers.
+    learning_rate_init : float, default=1e-3
+        Initial learning rate.
+    power_t : float, default=0.5
+        Exponent of the ``invscaling`` schedule.
+    max_iter : int, default=200
+        Maximum number of epochs (stochastic solvers) or iterations (lbfgs).
+    tol : float, default=1e-4
+        Improvement below which an epoch counts as no improvement.
+    n_iter_no_change : int or np.inf, default=10
+        Epochs without improvement before stopping (or, with the ``adaptive``
+        schedule, before dividing the learning rate by 5).
+    shuffle : bool, default=True
+        Whether to shuffle the samples every epoch.
+    random_state : int, RandomState instance or None, default=None
+        Seeds initialization, shuffling, dropout masks and the validation
+        split; an int gives reproducible fits.
+    verbose : bool, default=False
+        Print one line per epoch.
+    warm_start : bool, default=False
+        Start ``fit`` from the fitted parameters (with a fresh optimizer state).
+    momentum : float, default=0.9
+        SGD momentum.
+    nesterovs_momentum : bool, default=True
+        Whether SGD uses Nesterov's momentum.
+    beta_1, beta_2 : float, default=0.9, 0.999
+        Adam's moment decay rates.
+    epsilon : float, default=1e-8
+        Numerical stability term of Adam, RMSprop and Adagrad.
+    rho : float, default=0.9
+        RMSprop decay rate.
+    early_stopping : bool, default=False
+        Stop when the validation score stops improving and restore the best
+        parameters. Holds out a stratified ``validation_fraction`` of the
+        training data unless ``X_val``/``y_val`` are passed to ``fit``.
+        Stochastic solvers only.
+    validation_fraction : float, default=0.1
+        Share of the training data held out for early stopping.
+    max_fun : int, default=15000
+        Maximum number of loss evaluations of lbfgs.
+    class_weight : dict, list of dict, "balanced" or None, default=None
+        Weights of the classes, multiplied into the sample weights
+        (``sklearn.utils.class_weight.compute_sample_weight``). ``"balanced"``
+        weighs classes inversely to their frequency; not available in
+        ``partial_fit``.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+    loss_ : float
+        Training loss of the last epoch (or final lbfgs loss), penalty included.
+    best_loss_ : float or None
+        Lowest training loss; None with early stopping.
+    loss_curve_ : list of float
+        Training loss per epoch (lbfgs: per iteration).
+    validation_scores_ : list of float or None
+        Validation accuracy per epoch, when there is a validation set.
+    validation_loss_curve_ : list of float or None
+        Validation loss (without penalty) per epoch, when there is a validation set.
+    best_validation_score_ : float or None
+        Best validation accuracy.
+    t_ : int
+        Number of training samples seen.
+    coefs_ : list of ndarray
+        ``coefs_[i]`` has shape ``(fan_in, fan_out)``: the weights of layer i.
+    intercepts_ : list of ndarray
+        ``intercepts_[i]`` has shape ``(fan_out,)``.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Feature names, when X has string column names.
+    n_iter_ : int
+        Number of epochs run (lbfgs: iterations).
+    n_layers_ : int
+        Number of layers, input and output included.
+    n_outputs_ : int
+        Number of output units.
+    out_activation_ : str
+        Output activation: ``"logistic"`` or ``"softmax"``.
+
+    See Also
+    --------
+    MLPRegressor : Multilayer perceptron regressor.
+    sklearn.neural_network.MLPClassifier : scikit-learn's reference implementation.
+
+    Notes
+    -----
+    The training loss is the weighted mean of per-sample losses plus
+    ``alpha / (2 n) * sum(W**2) + alpha_l1 / n * sum(|W|)`` with ``n`` the
+    batch's sample count (or weight sum). Probabilities are clipped to
+    ``[eps, 1 - eps]`` so that ``predict_log_proba`` is finite.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from skmlp import MLPClassifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> model = make_pipeline(StandardScaler(),
+    ...                       MLPClassifier(hidden_layer_sizes=(16,), max_iter=300,
+    ...                                     random_state=0))
+    >>> model.fit(X, y).score(X, y) > 0.95
+    True
+    >>> model.predict_proba(X[:1]).round(2).sum()
+    np.float64(1.0)
+    """
+
+    _parameter_constraints = {
+        **BaseMLP._parameter_constraints,
+        "loss": [StrOptions(CLASSIFICATION_LOSSES)],
+        "class_weight": [dict, list, StrOptions({"balanced"}), None],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        weight_init="auto",
+        bias_init="zeros",
+        loss="log_loss",
+        solver="adam",
+        alpha=1e-4,
+        alpha_l1=0.0,
+        penalize_intercepts=False,
+        dropout=0.0,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=1e-3,
+        power_t=0.5,
+        max_iter=200,
+        tol=1e-4,
+        n_iter_no_change=10,
+        shuffle=True,
+        random_state=None,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        rho=0.9,
+        early_stopping=False,
+        validation_fraction=0.1,
+        max_fun=15000,
+        class_weight=None,
+    ):
+        super().__init__(
+            hidden_layer_sizes=hidden_layer_sizes,
+            activation=activation,
+            weight_init=weight_init,
+            bias_init=bias_init,
+            loss=loss,
+            solver=solver,
+            alpha=alpha,
+            alpha_l1=alpha_l1,
+            penalize_intercepts=penalize_intercepts,
+            dropout=dropout,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            learning_rate_init=learning_rate_init,
+            power_t=power_t,
+            max_iter=max_iter,
+            tol=tol,
+            n_iter_no_change=n_iter_no_change,
+            shuffle=shuffle,
+            random_state=random_state,
+            verbose=verbose,
+            warm_start=warm_start,
+            momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
+            rho=rho,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            max_fun=max_fun,
+        )
+        self.class_weight = class_weight
+
+    @available_if(_is_stochastic)
+    def partial_fit(self, X, y, sample_weight=None, classes=None):
+        """Update the model with one pass over the given data.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            The target labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+        classes : array-like of shape (n_classes,), default=None
+            All the classes that can appear in ``y``: required on the first call,
+            ignored (if equal) afterwards.
+
+        Returns
+        -------
+        self : object
+            The updated estimator.
+        """
+        if classes is None and not hasattr(self, "coefs_") and \
+                type_of_target(y) != "multilabel-indicator":
+            raise ValueError(
+                "classes must be passed on the first call to partial_fit: list every class "
+                "that y may contain, e.g. classes=np.unique(y_all)."
+            )
+        return self._partial_fit(X, y, sample_weight, classes=classes)
+
+    def _encode_targets(self, y, *, first_call, classes=None):
+        if first_call:
+            return self._fit_label_encoding(y, classes)
+        target_type = type_of_target(y)
+        if target_type == "multilabel-indicator" or self._target_type == "multilabel-indicator":
+            if target_type != self._target_type or y.shape[1] != len(self.classes_):
+                raise ValueError(
+                    f"y has target type {target_type!r} but the model was fitted on "
+                    f"{self._target_type!r} targets with {len(self.classes_)} labels."
+                )
+        else:
+            check_classification_targets(y)
+            unseen = np.setdiff1d(np.unique(y), self.classes_)
+            if unseen.size:
+                raise ValueError(
+                    f"y contains labels not seen in the first fit (classes_ = "
+                    f"{self.classes_.tolist()}): {unseen.tolist()}. Pass every class to "
+                    "the first partial_fit call through `classes`, or refit."
+                )
+            if classes is not None and not np.array_equal(np.unique(classes), self.classes_):
+                raise ValueError(
+                    f"classes={list(classes)} differs from classes_={self.classes_.tolist()} "
+                    "of the first call to partial_fit."
+                )
+        return self._binarize(y)
+
+    def _fit_label_encoding(self, y, classes):
+        check_classification_targets(y)
+        target_type = type_of_target(y)
+        binarizer = LabelBinarizer()
+        if target_type == "multilabel-indicator":
+            binarizer.fit(y)
+        elif classes is not None:
+            binarizer.fit(np.asarray(classes))
+            unseen = np.setdiff1d(np.unique(y), binarizer.classes_)
+            if unseen.size:
+                raise ValueError(f"y contains labels {unseen.tolist()} that are not in "
+                                 f"classes={list(classes)}.")
+            target_type = "binary" if len(binarizer.classes_) == 2 else "multiclass"
+        else:
+            binarizer.fit(y)
+        if len(binarizer.classes_) < 2:
+            raise ValueError(
+                "Classifier can't train when only one class is present: y contains only "
+                f"the class {binarizer.classes_.tolist()}. Provide samples of at least two "
+                "classes."
+            )
+        loss_name = self.loss
+        if loss_name == LOG_LOSS:
+            loss_name = "categorical_crossentropy" if target_type == "multiclass" \
+                else "binary_crossentropy"
+        if loss_name == "categorical_crossentropy" and target_type == "multilabel-indicator":
+            raise ValueError(
+                "loss='categorical_crossentropy' needs exactly one class per sample, but y is "
+                "multilabel: use loss='binary_crossentropy' (or 'log_loss')."
+            )
+        self._label_binarizer = binarizer
+        self._target_type = target_type
+        self._loss_name = loss_name
+        self.classes_ = binarizer.classes_
+        self._two_softmax_units = (loss_name == "categorical_crossentropy"
+                                   and len(self.classes_) == 2)
+        Y = self._binarize(y)
+        self.n_outputs_ = Y.shape[1]
+        return Y
+
+    def _binarize(self, y):
+        Y = self._label_binarizer.transform(y)
+        if sp.issparse(Y):
+            Y = Y.toarray()
+        if self._two_softmax_units:
+            Y = np.hstack([1 - Y, Y])
+        return Y.astype(np.float64)
+
+    def _target_sample_weight(self, y, sample_weight, incremental):
+        if self.class_weight is None:
+            return sample_weight
+        if incremental and isinstance(self.class_weight, str):
+            raise ValueError(
+                "class_weight='balanced' is not available in partial_fit, which sees only "
+                "part of the data: compute the weights once with "
+                "sklearn.utils.class_weight.compute_class_weight and pass a dict."
+            )
+        class_weights = compute_sample_weight(self.class_weight, y)
+        if sample_weight is None:
+            return class_weights.astype(np.float64)
+        return sample_weight * class_weights
+
+    def _probabilities(self, P):
+        if self._target_type == "multilabel-indicator":
+            proba = P
+        elif P.shape[1] == 1:
+            proba = np.hstack([1 - P, P])
+        else:
+            proba = P
+            if self._loss_name == "binary_crossentropy":  # one-vs-rest units
+                proba = P / P.sum(axis=1, keepdims=True)
+        eps = np.finfo(proba.dtype).eps
+        return np.clip(proba, eps, 1 - eps)
+
+    def _labels(self, P):
+        if self._target_type == "multilabel-indicator":
+            return (P > 0.5).astype(int)
+        if P.shape[1] == 1:
+            return self.classes_[(P[:, 0] > 0.5).astype(int)]
+        return self.classes_[np.argmax(P, axis=1)]
+
+    def _validation_score(self, y_true, P, sample_weight):
+        return accuracy_score(y_true, self._labels(P), sample_weight=sample_weight)
+
+    def predict(self, X):
+        """Predict class labels.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            Predicted classes (an indicator matrix for multilabel targets).
+        """
+        return self._labels(self._output(X))
+
+    def predict_proba(self, X):
+        """Probability estimates.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Probability of each class (of each label, for multilabel targets),
+            in the order of ``classes_``.
+        """
+        return self._probabilities(self._output(X))
+
+    def predict_log_proba(self, X):
+        """Logarithm of :meth:`predict_proba`.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+        """
+        return np.log(self.predict_proba(X))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags
+
+
+class MLPRegressor(RegressorMixin, BaseMLP):
+    """Multilayer perceptron regressor.
+
+    Parameters are those of :class:`MLPClassifier` (without ``class_weight``),
+    except:
+
+    Parameters
+    ----------
+    loss : {"squared_error", "absolute_error", "huber", "poisson"}, default="squared_error"
+        ``squared_error`` is the mean of squared errors over samples and outputs
+        (PyTorch's ``mse_loss``), ``absolute_error`` the mean absolute error,
+        ``huber`` quadratic within ``huber_delta`` and linear beyond,
+        ``poisson`` the Poisson negative log-likelihood with an exp output
+        (targets must be >= 0).
+    huber_delta : float, default=1.0
+        Residual size where the Huber loss turns from quadratic to linear.
+
+    Attributes
+    ----------
+    loss_ : float
+        Training loss of the last epoch (or final lbfgs loss), penalty included.
+    loss_curve_ : list of float
+        Training loss per epoch (lbfgs: per iteration).
+    validation_scores_ : list of float or None
+        Validation R^2 per epoch, when there is a validation set.
+    validation_loss_curve_ : list of float or None
+        Validation loss per epoch, when there is a validation set.
+    coefs_, intercepts_ : list of ndarray
+        Weights and biases per layer; ``coefs_[i]`` has shape ``(fan_in, fan_out)``.
+    n_outputs_ : int
+        Number of outputs.
+    out_activation_ : str
+        ``"identity"``, or ``"exp"`` for the Poisson loss.
+
+    See :class:`MLPClassifier` for the other attributes.
+
+    See Also
+    --------
+    MLPClassifier : Multilayer perceptron classifier.
+    sklearn.neural_network.MLPRegressor : scikit-learn's reference implementation.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_regression
+    >>> from skmlp import MLPRegressor
+    >>> X, y = make_regression(n_samples=200, n_features=5, noise=1.0, random_state=0)
+    >>> model = MLPRegressor(hidden_layer_sizes=(32,), loss="huber", huber_delta=5.0,
+    ...                      learning_rate_init=0.01, max_iter=500, random_state=0)
+    >>> model.fit(X, y).score(X, y) > 0.9
+    True
+    """
+
+    _parameter_constraints = {
+        **BaseMLP._parameter_constraints,
+        "loss": [StrOptions(REGRESSION_LOSSES)],
+        "huber_delta": [Interval(Real, 0, None, closed="neither")],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        weight_init="auto",
+        bias_init="zeros",
+        loss="squared_error",
+        solver="adam",
+        alpha=1e-4,
+        alpha_l1=0.0,
+        penalize_intercepts=False,
+        dropout=0.0,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=1e-3,
+        power_t=0.5,
+        max_iter=200,
+        tol=1e-4,
+        n_iter_no_change=10,
+        shuffle=True,
+        random_state=None,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        rho=0.9,
+        early_stopping=False,
+        validation_fraction=0.1,
+        max_fun=15000,
+        huber_delta=1.0,
+    ):
+        super().__init__(
+            hidden_layer_sizes=hidden_layer_sizes,
+            activation=activation,
+            weight_init=weight_init,
+            bias_init=bias_init,
+            loss=loss,
+            solver=solver,
+            alpha=alpha,
+            alpha_l1=alpha_l1,
+            penalize_intercepts=penalize_intercepts,
+            dropout=dropout,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            learning_rate_init=learning_rate_init,
+            power_t=power_t,
+            max_iter=max_iter,
+            tol=tol,
+            n_iter_no_change=n_iter_no_change,
+            shuffle=shuffle,
+            random_state=random_state,
+            verbose=verbose,
+            warm_start=warm_start,
+            momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
+            rho=rho,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            max_fun=max_fun,
+        )
+        self.huber_delta = huber_delta
+
+    @available_if(_is_stochastic)
+    def partial_fit(self, X, y, sample_weight=None):
+        """Update the model with one pass over the given data.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            The targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        self : object
+            The updated estimator.
+        """
+        return self._partial_fit(X, y, sample_weight)
+
+    def _encode_targets(self, y, *, first_call, classes=None):
+        y = np.asarray(y)
+        Y = y.reshape(-1, 1) if y.ndim == 1 else y
+        if first_call:
+            self._loss_name = self.loss
+            self._y_ndim = y.ndim
+            self.n_outputs_ = Y.shape[1]
+        elif Y.shape[1] != self.n_outputs_:
+            raise ValueError(f"y has {Y.shape[1]} outputs but the model has {self.n_outputs_}.")
+        if self._loss_name == "poisson" and np.any(Y < 0):
+            raise ValueError("loss='poisson' needs non-negative targets; y has negative values.")
+        return Y.astype(np.float64)
+
+    def _predictions(self, P):
+        return P.ravel() if self._y_ndim == 1 else P
+
+    def _validation_score(self, y_true, P, sample_weight):
+        return r2_score(y_true, self._predictions(P), sample_weight=sample_weight)
+
+    def predict(self, X):
+        """Predict using the multilayer perceptron.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            The predicted values.
+        """
+        return self._predictions(self._output(X))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        tags.target_tags.positive_only = self.loss == "poisson"
+        return tags

@@ -1,0 +1,187 @@
+"""Hidden-layer and output activations.
+
+Each activation works in place on preallocated buffers. Its derivative is
+applied to a backpropagated ``delta`` from the layer's *output* ``A`` where the
+function is invertible there (so pre-activations need not be kept); GELU is not
+invertible from its output, so it asks the network to keep ``Z`` as well
+(``needs_preactivation``).
+"""
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+from scipy.special import erf, expit, softmax
+
+LEAKY_RELU_SLOPE = 0.01
+ELU_ALPHA = 1.0
+_SQRT_HALF = np.sqrt(0.5)
+_INV_SQRT_2PI = 1.0 / np.sqrt(2.0 * np.pi)
+
+
+@dataclass(frozen=True)
+class Activation:
+    """An activation function paired with its derivative.
+
+    Attributes
+    ----------
+    name : str
+        Registry name.
+    forward : callable
+        ``forward(Z)`` overwrites ``Z`` with ``f(Z)``. For GELU, whose
+        derivative needs ``Z``, ``forward(Z, out=A)`` writes ``f(Z)`` to ``A``.
+    backward : callable
+        ``backward(A, delta, Z=None)`` multiplies ``delta`` in place by
+        ``f'(Z)``, computed from the output ``A`` (and ``Z`` when
+        ``needs_preactivation``).
+    needs_preactivation : bool
+        Whether ``backward`` needs ``Z`` besides ``A``.
+    formula : str
+        The math, for documentation.
+    """
+
+    name: str
+    forward: Callable
+    backward: Callable
+    needs_preactivation: bool = False
+    formula: str = ""
+
+
+def _identity_forward(Z, out=None):
+    return Z
+
+
+def _identity_backward(A, delta, Z=None):
+    return delta
+
+
+def _logistic_forward(Z, out=None):
+    return expit(Z, out=Z)
+
+
+def _logistic_backward(A, delta, Z=None):
+    # f' = f (1 - f)
+    delta *= A
+    delta *= 1 - A
+    return delta
+
+
+def _tanh_forward(Z, out=None):
+    return np.tanh(Z, out=Z)
+
+
+def _tanh_backward(A, delta, Z=None):
+    # f' = 1 - f^2
+    delta *= 1 - A**2
+    return delta
+
+
+def _relu_forward(Z, out=None):
+    return np.maximum(Z, 0, out=Z)
+
+
+def _relu_backward(A, delta, Z=None):
+    delta[A <= 0] = 0
+    return delta
+
+
+def _leaky_relu_forward(Z, out=None):
+    return np.maximum(Z, LEAKY_RELU_SLOPE * Z, out=Z)
+
+
+def _leaky_relu_backward(A, delta, Z=None):
+    # f(z) < 0 exactly where z < 0, so the output tells the branch.
+    delta[A < 0] *= LEAKY_RELU_SLOPE
+    return delta
+
+
+def _elu_forward(Z, out=None):
+    negative = Z < 0
+    Z[negative] = ELU_ALPHA * np.expm1(Z[negative])
+    return Z
+
+
+def _elu_backward(A, delta, Z=None):
+    # For z < 0, f(z) = a (e^z - 1), so f'(z) = a e^z = f(z) + a.
+    negative = A < 0
+    delta[negative] *= A[negative] + ELU_ALPHA
+    return delta
+
+
+def _gelu_forward(Z, out):
+    # Exact GELU: z * Phi(z), with Phi the standard normal CDF.
+    np.multiply(Z, _SQRT_HALF, out=out)
+    erf(out, out=out)
+    out += 1
+    out *= 0.5
+    out *= Z
+    return out
+
+
+def _gelu_backward(A, delta, Z):
+    # f'(z) = Phi(z) + z phi(z); Phi(z) = f(z) / z is unstable near 0, so use Z.
+    phi = np.exp(-0.5 * Z**2)
+    phi *= _INV_SQRT_2PI
+    phi *= Z
+    cdf = erf(Z * _SQRT_HALF)
+    cdf += 1
+    cdf *= 0.5
+    phi += cdf
+    delta *= phi
+    return delta
+
+
+ACTIVATIONS = {
+    activation.name: activation
+    for activation in (
+        Activation("identity", _identity_forward, _identity_backward, formula="f(z) = z"),
+        Activation(
+            "logistic",
+            _logistic_forward,
+            _logistic_backward,
+            formula="f(z) = 1 / (1 + exp(-z))",
+        ),
+        Activation("tanh", _tanh_forward, _tanh_backward, formula="f(z) = tanh(z)"),
+        Activation("relu", _relu_forward, _relu_backward, formula="f(z) = max(z, 0)"),
+        Activation(
+            "leaky_relu",
+            _leaky_relu_forward,
+            _leaky_relu_backward,
+            formula="f(z) = max(z, 0.01 z)",
+        ),
+        Activation(
+            "elu",
+            _elu_forward,
+            _elu_backward,
+            formula="f(z) = z if z > 0 else exp(z) - 1",
+        ),
+        Activation(
+            "gelu",
+            _gelu_forward,
+            _gelu_backward,
+            needs_preactivation=True,
+            formula="f(z) = z * Phi(z), Phi the standard normal CDF",
+        ),
+    )
+}
+
+#: Activations for which ``weight_init="auto"`` picks the He family.
+RELU_LIKE = frozenset({"relu", "leaky_relu", "elu", "gelu"})
+
+
+def _softmax_inplace(Z):
+    Z[...] = softmax(Z, axis=1)
+    return Z
+
+
+def _exp_inplace(Z):
+    return np.exp(Z, out=Z)
+
+
+#: Output activations map raw network outputs ``z`` to predictions ``p``.
+OUTPUT_ACTIVATIONS = {
+    "identity": _identity_forward,
+    "logistic": _logistic_forward,
+    "softmax": _softmax_inplace,
+    "exp": _exp_inplace,
+}

@@ -1,0 +1,215 @@
+"""Weight and bias initializers.
+
+Each initializer is a small scikit-learn-style object (``get_params`` /
+``set_params`` / ``clone``), so it can be passed as ``weight_init`` or
+``bias_init`` and tuned by grid search (``weight_init__std``). Strings name
+default-constructed instances through :data:`INITIALIZERS`.
+
+Variance-scaling initializers draw with standard deviation
+``sqrt(scale / fan)``: Glorot ``scale=2, fan=(fan_in + fan_out)``, He
+``scale=2, fan=fan_in``, LeCun ``scale=1, fan=fan_in``. Their uniform variants
+draw from ``[-limit, limit]`` with ``limit = sqrt(3) * std``, which has that
+standard deviation.
+"""
+
+import numpy as np
+from sklearn.base import BaseEstimator
+
+__all__ = [
+    "Initializer",
+    "Zeros",
+    "Ones",
+    "Constant",
+    "Normal",
+    "Uniform",
+    "GlorotNormal",
+    "GlorotUniform",
+    "HeNormal",
+    "HeUniform",
+    "LecunNormal",
+    "LecunUniform",
+    "INITIALIZERS",
+    "resolve_initializer",
+]
+
+
+class Initializer(BaseEstimator):
+    """Base class of initializers.
+
+    Subclasses implement :meth:`sample`; calling the object returns an array
+    of the requested shape and dtype.
+    """
+
+    def __call__(self, shape, *, fan_in, fan_out, rng, dtype=np.float64):
+        """Draw initial values.
+
+        Parameters
+        ----------
+        shape : tuple of int
+            ``(fan_in, fan_out)`` for weights, ``(fan_out,)`` for biases.
+        fan_in, fan_out : int
+            Number of inputs and outputs of the layer.
+        rng : numpy.random.Generator
+            Source of randomness.
+        dtype : dtype, default=np.float64
+            Output dtype.
+
+        Returns
+        -------
+        values : ndarray of shape ``shape``
+        """
+        return np.asarray(self.sample(shape, fan_in, fan_out, rng), dtype=dtype)
+
+    def sample(self, shape, fan_in, fan_out, rng):
+        raise NotImplementedError
+
+
+class Constant(Initializer):
+    """Every value equal to ``value``.
+
+    Parameters
+    ----------
+    value : float, default=0.0
+        The constant.
+    """
+
+    def __init__(self, value=0.0):
+        self.value = value
+
+    def sample(self, shape, fan_in, fan_out, rng):
+        return np.full(shape, self.value)
+
+
+class Zeros(Initializer):
+    """All zeros.
+
+    As a weight initializer every hidden unit of a layer computes the same
+    function and receives the same gradient, so they never differ (the
+    symmetry problem); it is meant for biases.
+    """
+
+    def sample(self, shape, fan_in, fan_out, rng):
+        return np.zeros(shape)
+
+
+class Ones(Initializer):
+    """All ones (same symmetry problem as :class:`Zeros` for weights)."""
+
+    def sample(self, shape, fan_in, fan_out, rng):
+        return np.ones(shape)
+
+
+class Normal(Initializer):
+    """Normal distribution ``N(mean, std**2)``.
+
+    Parameters
+    ----------
+    mean : float, default=0.0
+    std : float, default=0.05
+    """
+
+    def __init__(self, mean=0.0, std=0.05):
+        self.mean = mean
+        self.std = std
+
+    def sample(self, shape, fan_in, fan_out, rng):
+        return rng.normal(self.mean, self.std, size=shape)
+
+
+class Uniform(Initializer):
+    """Uniform distribution on ``[low, high)``.
+
+    Parameters
+    ----------
+    low : float, default=-0.05
+    high : float, default=0.05
+    """
+
+    def __init__(self, low=-0.05, high=0.05):
+        self.low = low
+        self.high = high
+
+    def sample(self, shape, fan_in, fan_out, rng):
+        return rng.uniform(self.low, self.high, size=shape)
+
+
+class _VarianceScaling(Initializer):
+    """Zero-mean draws with standard deviation ``sqrt(scale / fan)``."""
+
+    scale = 1.0
+    distribution = "normal"
+
+    def fan(self, fan_in, fan_out):
+        return fan_in
+
+    def std(self, fan_in, fan_out):
+        """Standard deviation of the draws for a layer of these fans."""
+        return np.sqrt(self.scale / self.fan(fan_in, fan_out))
+
+    def sample(self, shape, fan_in, fan_out, rng):
+        std = self.std(fan_in, fan_out)
+        if self.distribution == "normal":
+            return rng.normal(0.0, std, size=shape)
+        limit = np.sqrt(3.0) * std
+        return rng.uniform(-limit, limit, size=shape)
+
+
+class _Glorot(_VarianceScaling):
+    scale = 2.0
+
+    def fan(self, fan_in, fan_out):
+        return fan_in + fan_out
+
+
+class GlorotNormal(_Glorot):
+    """Glorot/Xavier normal: ``std = sqrt(2 / (fan_in + fan_out))``."""
+
+
+class GlorotUniform(_Glorot):
+    """Glorot/Xavier uniform: ``limit = sqrt(6 / (fan_in + fan_out))``."""
+
+    distribution = "uniform"
+
+
+class HeNormal(_VarianceScaling):
+    """He/Kaiming normal: ``std = sqrt(2 / fan_in)``."""
+
+    scale = 2.0
+
+
+class HeUniform(_VarianceScaling):
+    """He/Kaiming uniform: ``limit = sqrt(6 / fan_in)``."""
+
+    scale = 2.0
+    distribution = "uniform"
+
+
+class LecunNormal(_VarianceScaling):
+    """LeCun normal: ``std = sqrt(1 / fan_in)``."""
+
+
+class LecunUniform(_VarianceScaling):
+    """LeCun uniform: ``limit = sqrt(3 / fan_in)``."""
+
+    distribution = "uniform"
+
+
+INITIALIZERS = {
+    "zeros": Zeros,
+    "ones": Ones,
+    "normal": Normal,
+    "uniform": Uniform,
+    "glorot_normal": GlorotNormal,
+    "glorot_uniform": GlorotUniform,
+    "he_normal": HeNormal,
+    "he_uniform": HeUniform,
+    "lecun_normal": LecunNormal,
+    "lecun_uniform": LecunUniform,
+}
+
+
+def resolve_initializer(init):
+    """Return an initializer object for a registry name or an initializer."""
+    if isinstance(init, str):
+        return INITIALIZERS[init]()
+    return init

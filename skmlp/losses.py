@@ -1,0 +1,191 @@
+"""Training losses.
+
+A loss pairs a per-sample value with its gradient with respect to the raw
+network output ``z`` (the "delta" that starts backpropagation), and names the
+output activation ``p = out(z)`` it is defined on. Each loss is paired with its
+canonical link (identity for squared error, sigmoid for binary cross-entropy,
+softmax for categorical cross-entropy, exp for Poisson), which is why most
+deltas reduce to ``p - y``: the derivative of the link cancels the derivative
+of the loss.
+
+Per-sample values are means over the ``k`` outputs, so the batch loss (a
+(weighted) mean over samples) equals PyTorch's ``reduction="mean"``.
+"""
+
+import numpy as np
+from scipy.special import logsumexp
+
+
+class Loss:
+    """Base class: a per-sample loss and its gradient with respect to ``z``.
+
+    Attributes
+    ----------
+    name : str
+        Registry name.
+    task : {"classification", "regression"}
+        Which estimator accepts it.
+    output_activation : str
+        Key of :data:`skmlp.activations.OUTPUT_ACTIVATIONS` giving ``p = out(z)``.
+    estimator_params : dict
+        Loss constructor argument -> estimator parameter that sets it.
+    """
+
+    name = None
+    task = None
+    output_activation = "identity"
+    estimator_params = {}
+
+    def value(self, Y, Z, P):
+        """Per-sample losses, shape ``(n_samples,)``.
+
+        Parameters
+        ----------
+        Y : ndarray of shape (n_samples, n_outputs)
+            Targets (one-hot or 0/1 indicators for classification).
+        Z : ndarray of shape (n_samples, n_outputs)
+            Raw network outputs.
+        P : ndarray of shape (n_samples, n_outputs)
+            Predictions ``out(Z)``.
+        """
+        raise NotImplementedError
+
+    def gradient(self, Y, P, out):
+        """Write the per-sample gradient ``d loss_i / d z`` to ``out`` and return it."""
+        raise NotImplementedError
+
+
+class SquaredError(Loss):
+    """Mean over outputs of ``(y - p)**2``; ``p = z``."""
+
+    name = "squared_error"
+    task = "regression"
+
+    def value(self, Y, Z, P):
+        return np.mean((Y - P) ** 2, axis=1)
+
+    def gradient(self, Y, P, out):
+        np.subtract(P, Y, out=out)
+        out *= 2.0 / Y.shape[1]
+        return out
+
+
+class AbsoluteError(Loss):
+    """Mean over outputs of ``|y - p|``; ``p = z``."""
+
+    name = "absolute_error"
+    task = "regression"
+
+    def value(self, Y, Z, P):
+        return np.mean(np.abs(Y - P), axis=1)
+
+    def gradient(self, Y, P, out):
+        np.subtract(P, Y, out=out)
+        np.sign(out, out=out)
+        out *= 1.0 / Y.shape[1]
+        return out
+
+
+class Huber(Loss):
+    """Mean over outputs of ``r**2 / 2`` if ``|r| <= delta`` else ``delta (|r| - delta / 2)``.
+
+    ``r = y - p`` and ``p = z``.
+    """
+
+    name = "huber"
+    task = "regression"
+    estimator_params = {"delta": "huber_delta"}
+
+    def __init__(self, delta=1.0):
+        self.delta = delta
+
+    def value(self, Y, Z, P):
+        abs_residual = np.abs(Y - P)
+        quadratic = 0.5 * abs_residual**2
+        linear = self.delta * (abs_residual - 0.5 * self.delta)
+        return np.mean(np.where(abs_residual <= self.delta, quadratic, linear), axis=1)
+
+    def gradient(self, Y, P, out):
+        np.subtract(P, Y, out=out)
+        np.clip(out, -self.delta, self.delta, out=out)
+        out *= 1.0 / Y.shape[1]
+        return out
+
+
+class Poisson(Loss):
+    """Mean over outputs of ``p - y z`` with ``p = exp(z)`` (Poisson deviance up to a constant)."""
+
+    name = "poisson"
+    task = "regression"
+    output_activation = "exp"
+
+    def value(self, Y, Z, P):
+        return np.mean(P - Y * Z, axis=1)
+
+    def gradient(self, Y, P, out):
+        np.subtract(P, Y, out=out)
+        out *= 1.0 / Y.shape[1]
+        return out
+
+
+class BinaryCrossEntropy(Loss):
+    """Mean over outputs of ``-[y log p + (1 - y) log(1 - p)]``; ``p = sigmoid(z)``.
+
+    The value is computed from the logits, ``max(z, 0) - y z + log(1 + exp(-|z|))``,
+    which equals the formula above without ever taking the log of 0.
+    """
+
+    name = "binary_crossentropy"
+    task = "classification"
+    output_activation = "logistic"
+
+    def value(self, Y, Z, P):
+        per_output = np.maximum(Z, 0) - Y * Z + np.log1p(np.exp(-np.abs(Z)))
+        return np.mean(per_output, axis=1)
+
+    def gradient(self, Y, P, out):
+        np.subtract(P, Y, out=out)
+        out *= 1.0 / Y.shape[1]
+        return out
+
+
+class CategoricalCrossEntropy(Loss):
+    """``-sum_c y_c log p_c`` with ``p = softmax(z)``, computed as ``sum_c y_c (logsumexp(z) - z_c)``."""
+
+    name = "categorical_crossentropy"
+    task = "classification"
+    output_activation = "softmax"
+
+    def value(self, Y, Z, P):
+        return logsumexp(Z, axis=1) * Y.sum(axis=1) - np.einsum("ij,ij->i", Y, Z)
+
+    def gradient(self, Y, P, out):
+        # Targets are one-hot (rows sum to 1), so d/dz = p - y.
+        np.subtract(P, Y, out=out)
+        return out
+
+
+LOSSES = {
+    loss.name: loss
+    for loss in (
+        SquaredError,
+        AbsoluteError,
+        Huber,
+        Poisson,
+        BinaryCrossEntropy,
+        CategoricalCrossEntropy,
+    )
+}
+
+#: Classifier alias resolved at fit from the type of target.
+LOG_LOSS = "log_loss"
+
+CLASSIFICATION_LOSSES = {LOG_LOSS} | {n for n, c in LOSSES.items() if c.task == "classification"}
+REGRESSION_LOSSES = {n for n, c in LOSSES.items() if c.task == "regression"}
+
+
+def make_loss(name, estimator):
+    """Instantiate loss ``name`` with the estimator parameters it reads."""
+    loss_class = LOSSES[name]
+    kwargs = {arg: getattr(estimator, param) for arg, param in loss_class.estimator_params.items()}
+    return loss_class(**kwargs)

@@ -1,0 +1,145 @@
+"""Backpropagation against finite differences, and loss values against SPEC.md."""
+
+import numpy as np
+import pytest
+from scipy.special import expit, softmax
+
+from skmlp._network import Network
+from skmlp.activations import ACTIVATIONS
+from skmlp.losses import LOSSES
+
+N_SAMPLES, N_FEATURES, HIDDEN, N_OUTPUTS = 7, 4, (5, 3), 3
+
+
+def _targets(loss_name, rng, n_outputs=N_OUTPUTS):
+    if loss_name == "categorical_crossentropy":
+        return np.eye(n_outputs)[rng.integers(0, n_outputs, N_SAMPLES)]
+    if loss_name == "binary_crossentropy":
+        return rng.integers(0, 2, (N_SAMPLES, n_outputs)).astype(float)
+    if loss_name == "poisson":
+        return rng.poisson(2.0, (N_SAMPLES, n_outputs)).astype(float)
+    return rng.normal(size=(N_SAMPLES, n_outputs)) * 2
+
+
+def _network(activation, loss_name, seed=0):
+    sizes = [N_FEATURES, *HIDDEN, N_OUTPUTS]
+    network = Network(sizes, activation, LOSSES[loss_name].output_activation, np.float64)
+    network.params[...] = np.random.default_rng(seed).normal(scale=0.5, size=network.params.size)
+    return network
+
+
+def _loss_and_grad(network, params, X, Y, weights, loss, dropout, **penalty):
+    network.params[...] = params
+    value = network.loss_and_gradient(
+        X, Y, weights, loss, dropout=dropout, rng=np.random.default_rng(42), **penalty
+    )
+    return value, network.grad.copy()
+
+
+@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
+@pytest.mark.parametrize("loss_name", sorted(LOSSES))
+@pytest.mark.parametrize(
+    "alpha, alpha_l1, penalize_intercepts, weighted, dropout",
+    [
+        (0.0, 0.0, False, False, 0.0),
+        (0.3, 0.2, False, True, 0.0),
+        (0.3, 0.2, True, True, 0.0),
+        (0.1, 0.0, False, True, 0.4),
+    ],
+    ids=["plain", "l1-l2-weights", "penalize-intercepts", "dropout"],
+)
+def test_gradient_matches_finite_differences(
+    activation, loss_name, alpha, alpha_l1, penalize_intercepts, weighted, dropout
+):
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(N_SAMPLES, N_FEATURES))
+    Y = _targets(loss_name, rng)
+    weights = rng.uniform(0.1, 3.0, N_SAMPLES) if weighted else None
+    loss = LOSSES[loss_name]()
+    network = _network(activation, loss_name)
+    params = network.params.copy()
+    penalty = dict(alpha=alpha, alpha_l1=alpha_l1, penalize_intercepts=penalize_intercepts)
+    rates = [dropout] * len(HIDDEN)
+
+    _, analytic = _loss_and_grad(network, params, X, Y, weights, loss, rates, **penalty)
+
+    h = 1e-6
+    numeric = np.empty_like(params)
+    for j in range(params.size):
+        step = np.zeros_like(params)
+        step[j] = h
+        plus, _ = _loss_and_grad(network, params + step, X, Y, weights, loss, rates, **penalty)
+        minus, _ = _loss_and_grad(network, params - step, X, Y, weights, loss, rates, **penalty)
+        numeric[j] = (plus - minus) / (2 * h)
+    np.testing.assert_allclose(analytic, numeric, rtol=1e-4, atol=1e-6)
+    assert np.abs(analytic).max() > 1e-3  # the check compared something
+
+
+def _spec_loss(loss_name, Y, Z, delta=1.0):
+    """Per-sample losses written straight from SPEC.md's table."""
+    if loss_name == "squared_error":
+        return np.mean((Y - Z) ** 2, axis=1)
+    if loss_name == "absolute_error":
+        return np.mean(np.abs(Y - Z), axis=1)
+    if loss_name == "huber":
+        r = np.abs(Y - Z)
+        return np.mean(np.where(r <= delta, 0.5 * r**2, delta * (r - 0.5 * delta)), axis=1)
+    if loss_name == "poisson":
+        return np.mean(np.exp(Z) - Y * Z, axis=1)
+    if loss_name == "binary_crossentropy":
+        p = expit(Z)
+        return np.mean(-(Y * np.log(p) + (1 - Y) * np.log(1 - p)), axis=1)
+    p = softmax(Z, axis=1)
+    return -np.sum(Y * np.log(p), axis=1)
+
+
+@pytest.mark.parametrize("loss_name", sorted(LOSSES))
+@pytest.mark.parametrize("weighted", [False, True])
+def test_batch_loss_matches_spec(loss_name, weighted):
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(N_SAMPLES, N_FEATURES))
+    Y = _targets(loss_name, rng)
+    weights = rng.uniform(0.1, 3.0, N_SAMPLES) if weighted else None
+    network = _network("tanh", loss_name)
+    alpha, alpha_l1 = 0.7, 0.3
+    value = network.loss_and_gradient(
+        X, Y, weights, LOSSES[loss_name](), alpha=alpha, alpha_l1=alpha_l1,
+        penalize_intercepts=False, dropout=[0.0, 0.0], rng=None,
+    )
+    # independent forward pass
+    A = X
+    for W, b in zip(network.coefs[:-1], network.intercepts[:-1]):
+        A = np.tanh(A @ W + b)
+    Z = A @ network.coefs[-1] + network.intercepts[-1]
+    per_sample = _spec_loss(loss_name, Y, Z)
+    n = N_SAMPLES if weights is None else weights.sum()
+    data_loss = per_sample.mean() if weights is None else per_sample @ weights / n
+    W2 = sum((W**2).sum() for W in network.coefs)
+    W1 = sum(np.abs(W).sum() for W in network.coefs)
+    expected = data_loss + alpha / (2 * n) * W2 + alpha_l1 / n * W1
+    np.testing.assert_allclose(value, expected, rtol=1e-10)
+
+
+def test_huber_delta_is_used():
+    Y = np.array([[0.0], [0.0]])
+    Z = np.array([[0.5], [4.0]])
+    loss = LOSSES["huber"](delta=2.0)
+    np.testing.assert_allclose(loss.value(Y, Z, Z), [0.125, 2.0 * (4.0 - 1.0)])
+    np.testing.assert_allclose(loss.gradient(Y, Z, out=np.empty_like(Z)), [[0.5], [2.0]])
+
+
+@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
+def test_activation_formulas(activation):
+    z = np.linspace(-3, 3, 13)
+    expected = {
+        "identity": z,
+        "logistic": 1 / (1 + np.exp(-z)),
+        "tanh": np.tanh(z),
+        "relu": np.maximum(z, 0),
+        "leaky_relu": np.where(z > 0, z, 0.01 * z),
+        "elu": np.where(z > 0, z, np.exp(z) - 1),
+        "gelu": z * 0.5 * (1 + np.vectorize(__import__("math").erf)(z / np.sqrt(2))),
+    }[activation]
+    act = ACTIVATIONS[activation]
+    out = act.forward(z.copy(), out=np.empty_like(z))
+    np.testing.assert_allclose(out, expected, rtol=1e-12, atol=1e-15)
