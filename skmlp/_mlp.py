@@ -15,11 +15,11 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
-from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
+from ._class_weight import ClassWeighting
 from ._network import Network, forward
 from ._validation import (
     check_dropout,
@@ -218,21 +218,26 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
 
         network = self._prepare_network(X.shape[1], hidden, first_call, X.dtype)
         Y = Y.astype(network.dtype, copy=False)
+        if weights is not None:
+            weights = weights.astype(network.dtype, copy=False)
         params_before = None if first_call else network.params.copy()
-        try:
-            if self.solver in OPTIMIZERS:
-                validation = None if incremental else self._validation_data(
-                    X, y, Y, weights, X_val, y_val, sample_weight_val
-                )
-                if validation is not None and validation["held_out"]:
-                    X, Y, weights = validation.pop("train")
-                self._fit_stochastic(network, X, Y, weights, dropout, validation, incremental,
-                                     first_call)
-            else:
-                self._fit_lbfgs(network, X, Y, weights)
-        except ValueError:
-            self._discard_diverged(params_before)
-            raise
+        # Overflow shows up as a non-finite loss, reported by raise_if_diverged
+        # with advice, rather than as a stream of numpy warnings.
+        with np.errstate(over="ignore", invalid="ignore"):
+            try:
+                if self.solver in OPTIMIZERS:
+                    validation = None if incremental else self._validation_data(
+                        X, y, Y, weights, X_val, y_val, sample_weight_val
+                    )
+                    if validation is not None and validation["held_out"]:
+                        X, Y, weights = validation.pop("train")
+                    self._fit_stochastic(network, X, Y, weights, dropout, validation,
+                                         incremental)
+                else:
+                    self._fit_lbfgs(network, X, Y, weights)
+            except ValueError:
+                self._discard_diverged(params_before)
+                raise
         return self
 
     def _validate_input(self, X, y, *, first_call):
@@ -242,7 +247,11 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
             X = X.astype(self.coefs_[0].dtype, copy=False)
         if sp.issparse(X):
             X = X.tocsr()  # rows are sliced per minibatch
-        return X, y
+        return X, self._check_y(y)
+
+    def _check_y(self, y):
+        """Targets after validate_data; subclasses reshape them."""
+        return y
 
     def _prepare_network(self, n_features, hidden, first_call, dtype):
         """The network to train: freshly initialized, or holding the fitted parameters."""
@@ -385,8 +394,7 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
         return value, self._validation_score(validation["y"], P, weights)
 
     # ---------------------------------------------------------- stochastic loop
-    def _fit_stochastic(self, network, X, Y, weights, dropout, validation, incremental,
-                        first_call):
+    def _fit_stochastic(self, network, X, Y, weights, dropout, validation, incremental):
         loss = make_loss(self._loss_name, self)
         if not incremental or self._optimizer is None:
             self._optimizer = OPTIMIZERS[self.solver](self)
@@ -407,7 +415,7 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
             self.t_ += X.shape[0]
             self.loss_ = epoch_loss
             self.loss_curve_.append(epoch_loss)
-            self._schedule.end_epoch(self.n_iter_, self.t_)
+            self._schedule.end_epoch()
             if validation is not None:
                 self._record_validation(network, loss, validation, early_stopping)
             if self.verbose:
@@ -475,7 +483,8 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
         if early_stopping:
             # the improvement test uses the best score *before* this epoch
             self._improved = score >= self.best_validation_score_ + self.tol
-            if score > self.best_validation_score_:
+            # among epochs tied at the best score keep the latest, most trained, parameters
+            if score >= self.best_validation_score_:
                 self.best_validation_score_ = score
                 self._best_params[...] = network.params
         elif self.best_validation_score_ is None or score > self.best_validation_score_:
@@ -485,8 +494,9 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
         if early_stopping:
             improved = self._improved
         else:
-            improved = self.loss_ <= self.best_loss_ - self.tol
-            self.best_loss_ = min(self.best_loss_, self.loss_)
+            best_loss = np.inf if self.best_loss_ is None else self.best_loss_
+            improved = self.loss_ <= best_loss - self.tol
+            self.best_loss_ = min(best_loss, self.loss_)
         self._no_improvement_count = 0 if improved else self._no_improvement_count + 1
 
     def _stop_message(self, early_stopping):
@@ -817,6 +827,11 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
             )
         return self._partial_fit(X, y, sample_weight, classes=classes)
 
+    def _check_y(self, y):
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        return y
+
     def _encode_targets(self, y, *, first_call, classes=None):
         if first_call:
             return self._fit_label_encoding(y, classes)
@@ -894,16 +909,16 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
     def _target_sample_weight(self, y, sample_weight, incremental):
         if self.class_weight is None:
             return sample_weight
-        if incremental and isinstance(self.class_weight, str):
-            raise ValueError(
-                "class_weight='balanced' is not available in partial_fit, which sees only "
-                "part of the data: compute the weights once with "
-                "sklearn.utils.class_weight.compute_class_weight and pass a dict."
-            )
-        class_weights = compute_sample_weight(self.class_weight, y)
-        if sample_weight is None:
-            return class_weights.astype(np.float64)
-        return sample_weight * class_weights
+        if self._target_type == "multilabel-indicator":
+            codes, classes = np.asarray(y, dtype=int), np.array([0, 1])
+        else:
+            codes, classes = np.searchsorted(self.classes_, y)[:, np.newaxis], self.classes_
+        weighting = getattr(self, "_class_weighting", None)
+        if weighting is None or not incremental:
+            weighting = ClassWeighting(self.class_weight, codes.shape[1], len(classes))
+            self._class_weighting = weighting
+        weighting.class_weight = self.class_weight
+        return weighting.sample_weight(codes, classes, sample_weight, accumulate=incremental)
 
     def _probabilities(self, P):
         if self._target_type == "multilabel-indicator":
@@ -974,7 +989,8 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_label = True
+        # one softmax over the classes cannot say "several labels at once"
+        tags.classifier_tags.multi_label = self.loss != "categorical_crossentropy"
         return tags
 
 

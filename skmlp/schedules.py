@@ -3,7 +3,12 @@
 A schedule holds the current ``learning_rate``. The training loop calls
 :meth:`Schedule.end_epoch` after every epoch, and :meth:`Schedule.stalled`
 when the monitored score has not improved for ``n_iter_no_change`` epochs;
-``stalled`` returns whether training should stop.
+``stalled`` returns whether training should stop. Schedules count epochs since
+they were created: a fresh ``fit`` (also with ``warm_start``) restarts them,
+``partial_fit`` continues them.
+
+Rates change only between epochs, which keeps them independent of the batch
+size and of how many rows a weighted sample stands for.
 """
 
 import numpy as np
@@ -20,9 +25,15 @@ class Schedule:
     def __init__(self, learning_rate_init):
         self.learning_rate_init = learning_rate_init
         self.learning_rate = learning_rate_init
+        self.n_epochs = 0
 
-    def end_epoch(self, n_epochs, n_samples_seen):
-        """Update the rate after ``n_epochs`` epochs and ``n_samples_seen`` samples."""
+    def end_epoch(self):
+        """Count an epoch and set the rate of the next one."""
+        self.n_epochs += 1
+        self.learning_rate = self._rate()
+
+    def _rate(self):
+        return self.learning_rate
 
     def stalled(self):
         """React to ``n_iter_no_change`` epochs without improvement; True means stop."""
@@ -30,17 +41,20 @@ class Schedule:
 
 
 class InvScaling(Schedule):
-    """``lr = lr_init / t**power_t``, ``t`` the number of samples seen (``t_``).
+    """``lr_t = lr_init / t**power_t`` during epoch ``t`` (counted from 1).
 
-    Updated at the end of every epoch, as scikit-learn does.
+    scikit-learn's MLP counts ``t`` in samples seen instead, which makes the
+    decay depend on the dataset size (and on sample weights): after one epoch
+    of 10,000 samples its rate is already ``lr_init / 100`` with the default
+    ``power_t``.
     """
 
     def __init__(self, learning_rate_init, power_t=0.5):
         super().__init__(learning_rate_init)
         self.power_t = power_t
 
-    def end_epoch(self, n_epochs, n_samples_seen):
-        self.learning_rate = self.learning_rate_init / n_samples_seen**self.power_t
+    def _rate(self):
+        return self.learning_rate_init / (self.n_epochs + 1) ** self.power_t
 
 
 class Adaptive(Schedule):
@@ -65,9 +79,9 @@ class Cosine(Schedule):
         super().__init__(learning_rate_init)
         self.max_iter = max_iter
 
-    def end_epoch(self, n_epochs, n_samples_seen):
-        progress = min(n_epochs / self.max_iter, 1.0)
-        self.learning_rate = self.learning_rate_init * 0.5 * (1.0 + np.cos(np.pi * progress))
+    def _rate(self):
+        progress = min(self.n_epochs / self.max_iter, 1.0)
+        return self.learning_rate_init * 0.5 * (1.0 + np.cos(np.pi * progress))
 
 
 def _constant(estimator):

@@ -1,0 +1,116 @@
+"""scikit-learn's estimator checks over a grid of configurations.
+
+Every solver, every loss, several activations and initializers, dropout with
+minibatches, class weights, early stopping and the schedules. The only expected
+failures are the two sample-weight-equivalence checks for configurations whose
+training is stochastic: with minibatches (or dropout masks, or a random
+validation split) a weight of 2 and a repeated row land in different batches or
+draws, so the fits differ for reasons that have nothing to do with weighting.
+Full-batch configurations must pass them.
+"""
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.datasets import make_regression
+from sklearn.utils import get_tags
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from skmlp import MLPClassifier, MLPRegressor
+from skmlp.initializers import GlorotNormal, Normal
+
+SMALL = dict(hidden_layer_sizes=(16,), max_iter=300)
+
+CLASSIFIERS = [
+    MLPClassifier(**SMALL),
+    MLPClassifier(**SMALL, solver="sgd", activation="tanh", learning_rate_init=0.05,
+                  learning_rate="invscaling", power_t=0.1),
+    MLPClassifier(**SMALL, solver="rmsprop", weight_init="glorot_normal",
+                  learning_rate="adaptive"),
+    MLPClassifier(**SMALL, solver="adagrad", activation="elu", learning_rate_init=0.05,
+                  weight_init=Normal(std=0.1), bias_init="uniform"),
+    MLPClassifier(**SMALL, solver="lbfgs", activation="gelu"),
+    MLPClassifier(**SMALL, loss="categorical_crossentropy", activation="leaky_relu",
+                  weight_init="lecun_uniform", learning_rate="cosine"),
+    MLPClassifier(**SMALL, loss="binary_crossentropy", activation="logistic",
+                  weight_init="he_normal", learning_rate_init=0.01),
+    MLPClassifier(**SMALL, class_weight="balanced", alpha_l1=1e-3, penalize_intercepts=True),
+    MLPClassifier(**SMALL, dropout=0.2, batch_size=16),
+    MLPClassifier(hidden_layer_sizes=(16, 8), max_iter=300, early_stopping=True,
+                  batch_size=16, validation_fraction=0.2),
+]
+
+REGRESSORS = [
+    MLPRegressor(**SMALL, learning_rate_init=0.01, alpha_l1=1e-3),
+    MLPRegressor(**SMALL, loss="absolute_error", learning_rate_init=0.01, solver="rmsprop"),
+    MLPRegressor(**SMALL, loss="huber", huber_delta=0.5, activation="tanh",
+                 weight_init=GlorotNormal(), learning_rate_init=0.01),
+    MLPRegressor(**SMALL, loss="poisson", learning_rate_init=0.01, activation="elu"),
+    MLPRegressor(**SMALL, solver="lbfgs", activation="logistic"),
+    MLPRegressor(**SMALL, solver="sgd", learning_rate_init=3e-4, nesterovs_momentum=False,
+                 activation="tanh", learning_rate="cosine", batch_size=16),
+    MLPRegressor(**SMALL, solver="adagrad", learning_rate_init=0.1, activation="gelu",
+                 weight_init="lecun_normal"),
+    MLPRegressor(**SMALL, dropout=0.1, batch_size=16, learning_rate_init=0.01),
+    MLPRegressor(hidden_layer_sizes=(16, 8), max_iter=300, early_stopping=True,
+                 batch_size=16, validation_fraction=0.2),
+]
+
+_STOCHASTIC_REASON = (
+    "training is stochastic (minibatches, dropout or a random validation split): a "
+    "sample of weight k and k repeated rows fall in different minibatches and draws"
+)
+
+
+# check_sample_weight_equivalence fits 15 weighted rows against the same rows
+# repeated by their weights: 27 rows. A batch size below that splits at least
+# the repeated fit into minibatches ("auto" = min(200, n) does not).
+_EQUIVALENCE_CHECK_ROWS = 27
+
+
+def _is_stochastic(estimator):
+    params = estimator.get_params()
+    batch_size = params["batch_size"]
+    minibatches = batch_size != "auto" and batch_size < _EQUIVALENCE_CHECK_ROWS
+    return minibatches or params["dropout"] != 0 or params["early_stopping"]
+
+
+def expected_failed_checks(estimator):
+    if not _is_stochastic(estimator):
+        return {}
+    return {
+        "check_sample_weight_equivalence_on_dense_data": _STOCHASTIC_REASON,
+        "check_sample_weight_equivalence_on_sparse_data": _STOCHASTIC_REASON,
+    }
+
+
+def check_regressor_multioutput_positive_y(name, estimator):
+    """sklearn's check_regressor_multioutput with the positive_only tag honoured.
+
+    The upstream check (scikit-learn 1.9) draws targets with make_regression
+    and, unlike the other checks, never passes them through
+    ``_enforce_estimator_tags_y``, so a regressor tagged ``positive_only``
+    (the Poisson loss, which needs y >= 0) is fed negative targets. This is
+    the same check on targets shifted to be positive.
+    """
+    estimator = clone(estimator)
+    X, y = make_regression(random_state=42, n_targets=5, n_samples=11, n_features=10)
+    y = y - y.min() + 1
+    estimator.fit(X, y)
+    y_pred = estimator.predict(X)
+    assert y_pred.dtype == np.dtype("float64")
+    assert y_pred.shape == y.shape
+
+
+def _check_name(check):
+    return getattr(check, "func", check).__name__
+
+
+@parametrize_with_checks(CLASSIFIERS + REGRESSORS, expected_failed_checks=expected_failed_checks)
+def test_sklearn_compatible_estimator(estimator, check):
+    if (
+        _check_name(check) == "check_regressor_multioutput"
+        and get_tags(estimator).target_tags.positive_only
+    ):
+        check_regressor_multioutput_positive_y(type(estimator).__name__, estimator)
+    else:
+        check(estimator)
