@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
-from scipy.special import erf, expit, softmax
+from scipy.special import erf, expit
 
 LEAKY_RELU_SLOPE = 0.01
 ELU_ALPHA = 1.0
@@ -81,7 +81,7 @@ def _relu_forward(Z, out=None):
 
 
 def _relu_backward(A, delta, Z=None):
-    delta[A <= 0] = 0
+    delta *= A > 0
     return delta
 
 
@@ -170,7 +170,9 @@ RELU_LIKE = frozenset({"relu", "leaky_relu", "elu", "gelu"})
 
 
 def _softmax_inplace(Z):
-    Z[...] = softmax(Z, axis=1)
+    Z -= Z.max(axis=1, keepdims=True)  # exp cannot overflow; the result is unchanged
+    np.exp(Z, out=Z)
+    Z /= Z.sum(axis=1, keepdims=True)
     return Z
 
 
