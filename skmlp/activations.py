@@ -7,8 +7,8 @@ invertible from its output, so it asks the network to keep ``Z`` as well
 (``needs_preactivation``).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 from scipy.special import erf, expit

@@ -149,7 +149,10 @@ class BinaryCrossEntropy(Loss):
 
 
 class CategoricalCrossEntropy(Loss):
-    """``-sum_c y_c log p_c`` with ``p = softmax(z)``, computed as ``sum_c y_c (logsumexp(z) - z_c)``."""
+    """``-sum_c y_c log p_c`` with ``p = softmax(z)``.
+
+    Computed as ``sum_c y_c (logsumexp(z) - z_c)``, which never takes the log of 0.
+    """
 
     name = "categorical_crossentropy"
     task = "classification"
