@@ -162,6 +162,9 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
         """Sample weights from targets (class weights); None when all ones."""
         return sample_weight
 
+    def _check_partial_fit_call(self, y, classes):
+        """Raise if partial_fit lacks what its first call needs."""
+
     # --------------------------------------------------------------- public API
     def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None, sample_weight_val=None):
         """Fit the model to data matrix X and target(s) y.
@@ -192,6 +195,7 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
 
     def _partial_fit(self, X, y, sample_weight, classes=None):
         self._validate_params()
+        self._check_partial_fit_call(y, classes)
         return self._fit(X, y, sample_weight, incremental=True, classes=classes)
 
     def __sklearn_tags__(self):
@@ -471,6 +475,11 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
             batch_weight = stop - start if w_batch is None else float(w_batch.sum())
             total_loss += batch_loss * batch_weight
             total_weight += batch_weight
+        if total_weight == 0:
+            raise ValueError(
+                "Every sample has zero weight (sample_weight times class_weight): there is "
+                "nothing to learn from. Give some samples a positive weight."
+            )
         epoch_loss = total_loss / total_weight
         raise_if_diverged(epoch_loss, network.params, f"epoch {self.n_iter_ + 1}",
                           self.learning_rate_init)
@@ -538,7 +547,7 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
             options={"maxfun": self.max_fun, "maxiter": self.max_iter, "gtol": self.tol},
         )
         network.params[...] = result.x
-        raise_if_diverged(result.fun, network.params, "L-BFGS", self.learning_rate_init)
+        raise_if_diverged(result.fun, network.params, "L-BFGS")
         if result.status != 0:
             warnings.warn(
                 f"lbfgs failed to converge after {result.nit} iterations "
@@ -819,13 +828,15 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         self : object
             The updated estimator.
         """
+        return self._partial_fit(X, y, sample_weight, classes=classes)
+
+    def _check_partial_fit_call(self, y, classes):
         if classes is None and not hasattr(self, "coefs_") and \
                 type_of_target(y) != "multilabel-indicator":
             raise ValueError(
                 "classes must be passed on the first call to partial_fit: list every class "
                 "that y may contain, e.g. classes=np.unique(y_all)."
             )
-        return self._partial_fit(X, y, sample_weight, classes=classes)
 
     def _check_y(self, y):
         if y.ndim == 2 and y.shape[1] == 1:

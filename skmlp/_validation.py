@@ -59,13 +59,20 @@ def check_sample_weight(sample_weight, n_samples, dtype):
     return weights
 
 
-def raise_if_diverged(loss, params, where, learning_rate_init):
-    """Raise ValueError when training produced a non-finite loss or parameters."""
+def raise_if_diverged(loss, params, where, learning_rate_init=None):
+    """Raise ValueError when training produced a non-finite loss or parameters.
+
+    ``learning_rate_init`` is named in the advice for the solvers that use it.
+    """
     if np.isfinite(loss) and np.all(np.isfinite(params)):
         return
-    raise ValueError(
-        f"Training diverged ({where}): the loss or the parameters became inf or NaN. "
+    rate_advice = (
         f"The learning rate (learning_rate_init={learning_rate_init}) is probably too high "
         "for this problem, or the inputs are not scaled: lower learning_rate_init, or "
-        "scale X (e.g. StandardScaler in a Pipeline) and, for regression, y."
+        if learning_rate_init is not None
+        else "The inputs are probably not scaled: "
+    )
+    raise ValueError(
+        f"Training diverged ({where}): the loss or the parameters became inf or NaN. "
+        f"{rate_advice}scale X (e.g. StandardScaler in a Pipeline) and, for regression, y."
     )

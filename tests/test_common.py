@@ -10,10 +10,11 @@ Full-batch configurations must pass them.
 """
 
 import numpy as np
+import pytest
 from sklearn.base import clone
 from sklearn.datasets import make_regression
 from sklearn.utils import get_tags
-from sklearn.utils.estimator_checks import parametrize_with_checks
+from sklearn.utils.estimator_checks import check_param_validation, parametrize_with_checks
 
 from skmlp import MLPClassifier, MLPRegressor
 from skmlp.initializers import GlorotNormal, Normal
@@ -114,3 +115,16 @@ def test_sklearn_compatible_estimator(estimator, check):
         check_regressor_multioutput_positive_y(type(estimator).__name__, estimator)
     else:
         check(estimator)
+
+
+@pytest.mark.parametrize("estimator", [MLPClassifier(), MLPRegressor(),
+                                       MLPClassifier(solver="sgd"), MLPRegressor(solver="sgd")],
+                         ids=["classifier", "regressor", "classifier-sgd", "regressor-sgd"])
+def test_param_validation(estimator):
+    """Every constructor parameter is validated declaratively, with sklearn's messages.
+
+    sklearn runs this check on its own estimators only (it is not among the
+    checks parametrize_with_checks yields), so it is called here directly; it
+    covers fit and, for stochastic solvers, partial_fit.
+    """
+    check_param_validation(type(estimator).__name__, estimator)

@@ -198,3 +198,9 @@ def test_caller_arrays_not_modified(data, Estimator, dtype):
             sample_weight_val=weights[100:])
     for original, copy in zip((X, y, weights), copies):
         np.testing.assert_array_equal(original, copy)
+
+
+def test_zero_weight_for_every_present_class(data):
+    X, y = data
+    with pytest.raises(ValueError, match="zero weight"):
+        MLPClassifier(class_weight={0: 0.0, 1: 0.0, 2: 0.0}).fit(X, y)
