@@ -233,8 +233,6 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
                     validation = None if incremental else self._validation_data(
                         X, y, Y, weights, X_val, y_val, sample_weight_val
                     )
-                    if validation is not None and validation["held_out"]:
-                        X, Y, weights = validation.pop("train")
                     self._fit_stochastic(network, X, Y, weights, dropout, validation,
                                          incremental)
                 else:
@@ -365,8 +363,8 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
                 X_val = X_val.tocsr()
             Y_val = self._encode_targets(y_val, first_call=False)
             w_val = check_sample_weight(sample_weight_val, X_val.shape[0], X_val.dtype)
-            return {"X": X_val, "y": y_val, "Y": Y_val, "sample_weight": w_val,
-                    "held_out": False}
+            return {"X": X_val, "rows": None, "y": y_val, "Y": Y_val, "sample_weight": w_val,
+                    "train_rows": None}
         if not self.early_stopping:
             return None
         stratify = y if is_classifier(self) and type_of_target(y) != "multilabel-indicator" \
@@ -382,15 +380,15 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
                 f"{X.shape[0]} samples for early stopping ({error}). Use more samples, a "
                 "larger validation_fraction, pass X_val/y_val, or set early_stopping=False."
             ) from error
-        w_train = None if weights is None else weights[train]
-        w_val = None if weights is None else weights[val]
-        if w_train is not None and not np.any(w_train > 0):
+        if weights is not None and not np.any(weights[train] > 0):
             raise ValueError("All training sample weights are zero after the validation split.")
-        return {"X": X[val], "y": y[val], "Y": Y[val], "sample_weight": w_val, "held_out": True,
-                "train": (X[train], Y[train], w_train)}
+        # Rows are addressed by index, never copied: X stays the only copy of the data.
+        return {"X": X, "rows": val, "y": y[val], "Y": Y[val],
+                "sample_weight": None if weights is None else weights[val],
+                "train_rows": train}
 
     def _score_validation(self, network, loss, validation):
-        Z = network.predict_raw(validation["X"])
+        Z = network.predict_raw(validation["X"], rows=validation["rows"])
         P = network.output_activation(Z.copy())
         per_sample = loss.value(validation["Y"], Z, P)
         weights = validation["sample_weight"]
@@ -411,12 +409,15 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
             if early_stopping:
                 self.best_validation_score_ = -np.inf
                 self._best_params = network.params.copy()
-        batch_size = self._batch_size(X.shape[0])
+        train_rows = None if validation is None else validation["train_rows"]
+        n_train = X.shape[0] if train_rows is None else len(train_rows)
+        batch_size = self._batch_size(n_train)
         n_epochs = 1 if incremental else self.max_iter
         for _ in range(n_epochs):
-            epoch_loss = self._run_epoch(network, loss, X, Y, weights, dropout, batch_size)
+            epoch_loss = self._run_epoch(network, loss, X, Y, weights, dropout, batch_size,
+                                         train_rows)
             self.n_iter_ += 1
-            self.t_ += X.shape[0]
+            self.t_ += n_train
             self.loss_ = epoch_loss
             self.loss_curve_.append(epoch_loss)
             self._schedule.end_epoch()
@@ -443,10 +444,12 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
             self.best_loss_ = None
             del self._best_params
 
-    def _run_epoch(self, network, loss, X, Y, weights, dropout, batch_size):
-        """One pass over the data in minibatches; returns the mean batch loss."""
-        n_samples = X.shape[0]
-        order = self._rng.permutation(n_samples) if self.shuffle else None
+    def _run_epoch(self, network, loss, X, Y, weights, dropout, batch_size, train_rows=None):
+        """One pass over the data (or its ``train_rows``) in minibatches; the mean batch loss."""
+        n_samples = X.shape[0] if train_rows is None else len(train_rows)
+        order = train_rows
+        if self.shuffle:
+            order = self._rng.permutation(n_samples if order is None else order)
         X_batch_buffer = None
         total_loss = 0.0
         total_weight = 0.0
@@ -566,7 +569,8 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
         check_is_fitted(self, "coefs_")
         X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False,
                           dtype=(np.float64, np.float32))
-        X = X.astype(self.coefs_[0].dtype, copy=False)
+        if sp.issparse(X):
+            X = X.tocsr()  # row chunks; forward casts each chunk to the parameters' dtype
         Z = forward(X, self.coefs_, self.intercepts_, ACTIVATIONS[self.activation])
         return OUTPUT_ACTIVATIONS[self.out_activation_](Z)
 

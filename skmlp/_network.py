@@ -79,6 +79,7 @@ class Network:
         self.coefs, self.intercepts = _layer_views(self.params, self.layer_sizes)
         self.grad_coefs, self.grad_intercepts = _layer_views(self.grad, self.layer_sizes)
         self.n_weights = n_weights(self.layer_sizes)
+        self._penalty_scratch = None
         self._capacity = 0
         self._dropout_layout = None
 
@@ -93,6 +94,7 @@ class Network:
 
     # ------------------------------------------------------------------ buffers
     def _ensure_buffers(self, n_rows, dropout):
+        dropout = tuple(dropout)
         if n_rows <= self._capacity and dropout == self._dropout_layout:
             return
         n_rows = max(n_rows, self._capacity)
@@ -107,6 +109,7 @@ class Network:
         self._dropped = [new(width) if rate > 0 else None for width, rate in zip(hidden, dropout)]
         self._out_raw = new(self.layer_sizes[-1])
         self._out_pred = new(self.layer_sizes[-1])
+        self._ones = np.ones(n_rows, dtype=self.dtype)  # bias gradients as one GEMV
         self._capacity = n_rows
         self._dropout_layout = tuple(dropout)
 
@@ -161,7 +164,7 @@ class Network:
                 self.grad_coefs[i][...] = layer_input.T @ delta
             else:
                 np.matmul(layer_input.T, delta, out=self.grad_coefs[i])
-            np.sum(delta, axis=0, out=self.grad_intercepts[i])
+            np.matmul(self._ones[:m], delta, out=self.grad_intercepts[i])
             if i == 0:
                 break
             previous = np.matmul(delta, self.coefs[i].T, out=self._deltas[i - 1][:m])
@@ -213,31 +216,41 @@ class Network:
         """
         params = self.penalized(self.params, penalize_intercepts)
         grad = self.penalized(self.grad, penalize_intercepts)
+        if self._penalty_scratch is None:
+            self._penalty_scratch = np.empty_like(self.params)
+        scratch = self.penalized(self._penalty_scratch, penalize_intercepts)
         penalty = 0.0
         if alpha > 0:
             penalty += 0.5 * alpha / total_weight * float(params @ params)
-            grad += (alpha / total_weight) * params
+            np.multiply(params, alpha / total_weight, out=scratch)
+            grad += scratch
         if alpha_l1 > 0:
-            penalty += alpha_l1 / total_weight * float(np.abs(params).sum())
-            grad += (alpha_l1 / total_weight) * np.sign(params)
+            penalty += alpha_l1 / total_weight * float(np.abs(params, out=scratch).sum())
+            np.sign(params, out=scratch)
+            scratch *= alpha_l1 / total_weight
+            grad += scratch
         return penalty
 
     # --------------------------------------------------------------- inference
-    def predict_raw(self, X):
+    def predict_raw(self, X, rows=None):
         """Raw outputs ``z`` of the deterministic network (no dropout)."""
-        return forward(X, self.coefs, self.intercepts, self.activation)
+        return forward(X, self.coefs, self.intercepts, self.activation, rows=rows)
 
 
-def forward(X, coefs, intercepts, activation):
+def forward(X, coefs, intercepts, activation, rows=None):
     """Raw outputs ``z`` of a network without dropout, computed in row chunks.
 
-    Chunking bounds the memory of the hidden activations whatever ``len(X)``.
+    Chunking bounds the extra memory whatever ``len(X)``: each chunk is cast to
+    the parameters' dtype on its own, and only its hidden activations exist at
+    once. ``rows`` selects (and orders) the rows of ``X`` to predict, without
+    copying them all.
     """
-    n = X.shape[0]
-    out = np.empty((n, coefs[-1].shape[1]), dtype=coefs[-1].dtype)
+    dtype = coefs[-1].dtype
+    n = X.shape[0] if rows is None else len(rows)
+    out = np.empty((n, coefs[-1].shape[1]), dtype=dtype)
     for start in range(0, n, PREDICT_CHUNK_ROWS):
-        rows = slice(start, min(start + PREDICT_CHUNK_ROWS, n))
-        hidden = X[rows]
+        chunk = slice(start, min(start + PREDICT_CHUNK_ROWS, n))
+        hidden = X[chunk if rows is None else rows[chunk]].astype(dtype, copy=False)
         for W, b in zip(coefs[:-1], intercepts[:-1]):
             Z = hidden @ W
             Z += b
@@ -245,6 +258,6 @@ def forward(X, coefs, intercepts, activation):
                 hidden = activation.forward(Z, out=np.empty_like(Z))
             else:
                 hidden = activation.forward(Z)
-        _matmul_into(hidden, coefs[-1], out[rows])
-        out[rows] += intercepts[-1]
+        _matmul_into(hidden, coefs[-1], out[chunk])
+        out[chunk] += intercepts[-1]
     return out

@@ -76,8 +76,27 @@ def _tanh_backward(A, delta, Z=None):
     return delta
 
 
+_ZEROS = {}
+
+
+def _zeros_like(Z):
+    """A read-only zero array shaped like ``Z``, sliced from a cache that only grows.
+
+    ``np.maximum(Z, zeros)`` takes numpy's vectorized array-array loop, several
+    times faster than ``np.maximum(Z, 0)``, which broadcasts a scalar.
+    """
+    n_rows, row_shape = Z.shape[0], Z.shape[1:]
+    key = (row_shape, Z.dtype)
+    zeros = _ZEROS.get(key)
+    if zeros is None or zeros.shape[0] < n_rows:
+        zeros = np.zeros((n_rows, *row_shape), dtype=Z.dtype)
+        zeros.flags.writeable = False
+        _ZEROS[key] = zeros
+    return zeros[:n_rows]
+
+
 def _relu_forward(Z, out=None):
-    return np.maximum(Z, 0, out=Z)
+    return np.maximum(Z, _zeros_like(Z), out=Z)
 
 
 def _relu_backward(A, delta, Z=None):

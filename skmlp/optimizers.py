@@ -59,6 +59,10 @@ class Adam(Optimizer):
     ``m <- b1 m + (1 - b1) g``, ``v <- b2 v + (1 - b2) g**2``,
     ``W <- W - lr * m_hat / (sqrt(v_hat) + eps)`` with
     ``m_hat = m / (1 - b1**t)`` and ``v_hat = v / (1 - b2**t)``.
+
+    The state is kept as ``m / (1 - b1)`` and ``v / (1 - b2)``, whose updates
+    (``a <- b a + g``) take fewer passes over the parameters; the constants are
+    folded into the step. ``first_moment`` and ``second_moment`` give ``m`` and ``v``.
     """
 
     def __init__(self, beta_1=0.9, beta_2=0.999, epsilon=1e-8):
@@ -69,24 +73,37 @@ class Adam(Optimizer):
     def _allocate(self, params):
         super()._allocate(params)
         self.t = 0
-        self.first_moment = np.zeros_like(params)
-        self.second_moment = np.zeros_like(params)
+        self._scaled_m = np.zeros_like(params)
+        self._scaled_v = np.zeros_like(params)
+
+    @property
+    def first_moment(self):
+        """The biased first-moment estimate ``m``."""
+        return (1 - self.beta_1) * self._scaled_m
+
+    @property
+    def second_moment(self):
+        """The biased second-moment estimate ``v``."""
+        return (1 - self.beta_2) * self._scaled_v
 
     def _step(self, params, grad, learning_rate):
+        # Every operation writes into preallocated buffers: a temporary the size
+        # of the parameters would cost a fresh allocation (and page faults) per step.
         self.t += 1
-        m, v, scratch = self.first_moment, self.second_moment, self._scratch
-        m *= self.beta_1
-        m += (1 - self.beta_1) * grad
-        v *= self.beta_2
+        b1, b2 = self.beta_1, self.beta_2
+        m, v, scratch = self._scaled_m, self._scaled_v, self._scratch
+        m *= b1
+        m += grad
+        v *= b2
         np.square(grad, out=scratch)
-        scratch *= 1 - self.beta_2
         v += scratch
-        # denominator sqrt(v_hat) + eps, then the step lr * m_hat / denominator
+        # sqrt(v_hat) = c sqrt(v / (1 - b2)) with c = sqrt((1 - b2) / (1 - b2**t)), so
+        # lr m_hat / (sqrt(v_hat) + eps) = (lr (1 - b1) / ((1 - b1**t) c)) m' / (sqrt(v') + eps / c)
+        c = np.sqrt((1 - b2) / (1 - b2**self.t))
         np.sqrt(v, out=scratch)
-        scratch *= 1.0 / np.sqrt(1 - self.beta_2**self.t)
-        scratch += self.epsilon
+        scratch += self.epsilon / c
         np.divide(m, scratch, out=scratch)
-        scratch *= learning_rate / (1 - self.beta_1**self.t)
+        scratch *= learning_rate * (1 - b1) / ((1 - b1**self.t) * c)
         params -= scratch
 
 
