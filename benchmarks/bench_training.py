@@ -146,16 +146,20 @@ class _TorchModel:
             width = h
         layers.append(torch.nn.Linear(width, n_out))
         self.net = torch.nn.Sequential(*layers).to(dtype)
-        optimizer = torch.optim.Adam(self.net.parameters(), lr=1e-3, eps=1e-8)
+        # weight_decay = alpha / batch on the weights is the gradient of sklearn's
+        # alpha / (2 n) * sum(W**2) (alpha = 1e-4), without a Python-side penalty.
+        weights = [p for n, p in self.net.named_parameters() if n.endswith("weight")]
+        biases = [p for n, p in self.net.named_parameters() if n.endswith("bias")]
+        optimizer = torch.optim.Adam([{"params": weights, "weight_decay": 1e-4 / BATCH},
+                                      {"params": biases, "weight_decay": 0.0}],
+                                     lr=1e-3, eps=1e-8)
         generator = torch.Generator().manual_seed(0)
         for _ in range(epochs):
             order = torch.randperm(len(Xt), generator=generator)
             for start in range(0, len(Xt), BATCH):
                 rows = order[start : start + BATCH]
                 optimizer.zero_grad(set_to_none=True)
-                loss = loss_fn(self.net(Xt[rows]), yt[rows]) + 0.5 * 1e-4 / len(rows) * sum(
-                    (p**2).sum() for n, p in self.net.named_parameters() if n.endswith("weight")
-                )
+                loss = loss_fn(self.net(Xt[rows]), yt[rows])
                 loss.backward()
                 optimizer.step()
 
