@@ -111,7 +111,7 @@ class Network:
         self._out_pred = new(self.layer_sizes[-1])
         self._ones = np.ones(n_rows, dtype=self.dtype)  # bias gradients as one GEMV
         self._capacity = n_rows
-        self._dropout_layout = tuple(dropout)
+        self._dropout_layout = dropout
 
     # ---------------------------------------------------------------- training
     def forward_train(self, X, dropout, rng):
