@@ -26,44 +26,41 @@ def _weights_for_column(class_weight, classes, counts, column_name):
 
 
 class ClassWeighting:
-    """Per-sample weights from ``class_weight`` for label-encoded targets.
+    """Per-sample weights from ``class_weight``, with the weighted class counts seen so far.
+
+    ``fit`` uses a fresh instance; ``partial_fit`` keeps one across calls, so
+    its counts cover every sample seen.
 
     Parameters
     ----------
-    class_weight : dict, list of dict or "balanced"
-        As the estimators' ``class_weight``; a list gives one dict per label of
-        a multilabel target.
     n_columns : int
         1 for binary and multiclass targets, ``n_labels`` for multilabel ones.
     n_classes : int
         Classes per column (2 for multilabel columns).
     """
 
-    def __init__(self, class_weight, n_columns, n_classes):
-        self.class_weight = class_weight
+    def __init__(self, n_columns, n_classes):
         self.counts = np.zeros((n_columns, n_classes))
 
-    def sample_weight(self, codes, classes, sample_weight, accumulate):
-        """Weights ``sample_weight * class weights`` (a new array).
+    def sample_weight(self, class_weight, codes, classes, sample_weight):
+        """Count these samples, then return ``sample_weight * class weights`` (a new array).
 
         Parameters
         ----------
+        class_weight : dict, list of dict or "balanced"
+            As the estimators' ``class_weight``; a list gives one dict per label
+            of a multilabel target.
         codes : ndarray of int of shape (n_samples, n_columns)
             Index of each sample's class in ``classes`` per column.
         classes : ndarray
             Class labels (as the user names them in ``class_weight``).
         sample_weight : ndarray of shape (n_samples,) or None
-        accumulate : bool
-            Add these samples to the counts of earlier calls (partial_fit)
-            instead of counting them alone (fit).
         """
         n_samples, n_columns = codes.shape
         base = np.ones(n_samples) if sample_weight is None else sample_weight
-        if not accumulate:
-            self.counts[...] = 0
         for k in range(n_columns):
             self.counts[k] += np.bincount(codes[:, k], weights=base, minlength=self.counts.shape[1])
-        per_column = self.class_weight
+        per_column = class_weight
         if isinstance(per_column, dict) or per_column == "balanced":
             per_column = [per_column] * n_columns
         if len(per_column) != n_columns:

@@ -263,7 +263,7 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
             network = Network(layer_sizes, self.activation, output_activation, dtype)
             self._initialize_parameters(network)
         else:
-            fitted_sizes = [self.coefs_[0].shape[0]] + [c.shape[1] for c in self.coefs_]
+            fitted_sizes = self._fitted_layer_sizes()
             if fitted_sizes != layer_sizes:
                 raise ValueError(
                     f"The fitted network has layer sizes {fitted_sizes} but the parameters ask "
@@ -291,11 +291,14 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
             and all(a is b for a, b in zip(current, network.coefs + network.intercepts))
         ):
             return network
-        sizes = [self.coefs_[0].shape[0]] + [c.shape[1] for c in self.coefs_]
-        network = Network(sizes, self.activation, output_activation, self.coefs_[0].dtype)
+        network = Network(self._fitted_layer_sizes(), self.activation, output_activation,
+                          self.coefs_[0].dtype)
         for source, target in zip(current, network.coefs + network.intercepts):
             target[...] = source
         return network
+
+    def _fitted_layer_sizes(self):
+        return [self.coefs_[0].shape[0]] + [c.shape[1] for c in self.coefs_]
 
     def _seed_sequences(self):
         """Independent streams for initialization and for training (shuffle, dropout, split)."""
@@ -928,12 +931,10 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
             codes, classes = np.asarray(y, dtype=int), np.array([0, 1])
         else:
             codes, classes = np.searchsorted(self.classes_, y)[:, np.newaxis], self.classes_
-        weighting = getattr(self, "_class_weighting", None)
-        if weighting is None or not incremental:
-            weighting = ClassWeighting(self.class_weight, codes.shape[1], len(classes))
-            self._class_weighting = weighting
-        weighting.class_weight = self.class_weight
-        return weighting.sample_weight(codes, classes, sample_weight, accumulate=incremental)
+        if not incremental or getattr(self, "_class_weighting", None) is None:
+            self._class_weighting = ClassWeighting(codes.shape[1], len(classes))
+        return self._class_weighting.sample_weight(self.class_weight, codes, classes,
+                                                   sample_weight)
 
     def _probabilities(self, P):
         if self._target_type == "multilabel-indicator":
