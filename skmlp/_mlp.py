@@ -1,6 +1,7 @@
 """Multilayer perceptron estimators: the shared training loop and the thin
 classifier and regressor on top of it."""
 
+import time
 import warnings
 from abc import ABCMeta, abstractmethod
 from numbers import Integral, Real
@@ -19,7 +20,9 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
+from ._callbacks import CallbackSupportMixin, FitTasks, with_callbacks
 from ._class_weight import ClassWeighting
+from ._history import GradientNorms, new_history, record_epoch
 from ._network import Network, forward
 from ._validation import (
     check_dropout,
@@ -46,7 +49,7 @@ def _is_stochastic(estimator):
     return True
 
 
-class BaseMLP(BaseEstimator, metaclass=ABCMeta):
+class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
     """Shared fitting logic of :class:`MLPClassifier` and :class:`MLPRegressor`.
 
     Do not use directly.
@@ -166,6 +169,7 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
         """Raise if partial_fit lacks what its first call needs."""
 
     # --------------------------------------------------------------- public API
+    @with_callbacks
     def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None, sample_weight_val=None):
         """Fit the model to data matrix X and target(s) y.
 
@@ -225,21 +229,31 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
         if weights is not None:
             weights = weights.astype(network.dtype, copy=False)
         params_before = None if first_call else network.params.copy()
+        stochastic = self.solver in OPTIMIZERS
+        tasks = FitTasks(
+            self, X, y, sample_weight,
+            task_name="partial_fit" if incremental else "fit",
+            # L-BFGS: one more task than iterations, begun but never run (see FitTasks.end)
+            max_subtasks=(1 if incremental else self.max_iter) if stochastic
+            else self.max_iter + 1,
+            subtask_name="epoch" if stochastic else "lbfgs-iteration",
+        )
         # Overflow shows up as a non-finite loss, reported by raise_if_diverged
         # with advice, rather than as a stream of numpy warnings.
         with np.errstate(over="ignore", invalid="ignore"):
             try:
-                if self.solver in OPTIMIZERS:
+                if stochastic:
                     validation = None if incremental else self._validation_data(
                         X, y, Y, weights, X_val, y_val, sample_weight_val
                     )
                     self._fit_stochastic(network, X, Y, weights, dropout, validation,
-                                         incremental)
+                                         incremental, tasks)
                 else:
-                    self._fit_lbfgs(network, X, Y, weights)
+                    self._fit_lbfgs(network, X, Y, weights, tasks)
             except ValueError:
                 self._discard_diverged(params_before)
                 raise
+        tasks.end()
         return self
 
     def _validate_input(self, X, y, *, first_call):
@@ -322,6 +336,7 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
         self.n_iter_ = 0
         self.t_ = 0
         self.loss_curve_ = []
+        self.history_ = new_history()
         self.best_loss_ = np.inf
         self.validation_scores_ = None
         self.validation_loss_curve_ = None
@@ -399,7 +414,7 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
         return value, self._validation_score(validation["y"], P, weights)
 
     # ---------------------------------------------------------- stochastic loop
-    def _fit_stochastic(self, network, X, Y, weights, dropout, validation, incremental):
+    def _fit_stochastic(self, network, X, Y, weights, dropout, validation, incremental, tasks):
         loss = make_loss(self._loss_name, self)
         if not incremental or self._optimizer is None:
             self._optimizer = OPTIMIZERS[self.solver](self)
@@ -415,20 +430,33 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
         train_rows = None if validation is None else validation["train_rows"]
         n_train = X.shape[0] if train_rows is None else len(train_rows)
         batch_size = self._batch_size(n_train)
+        grad_norms = GradientNorms(network)
         n_epochs = 1 if incremental else self.max_iter
         for _ in range(n_epochs):
+            started = time.perf_counter()
+            tasks.begin_epoch()
+            learning_rate = self._schedule.learning_rate
             epoch_loss = self._run_epoch(network, loss, X, Y, weights, dropout, batch_size,
-                                         train_rows)
+                                         train_rows, grad_norms)
             self.n_iter_ += 1
             self.t_ += n_train
             self.loss_ = epoch_loss
             self.loss_curve_.append(epoch_loss)
             self._schedule.end_epoch()
+            validation_loss = validation_score = np.nan
             if validation is not None:
-                self._record_validation(network, loss, validation, early_stopping)
+                validation_loss, validation_score = self._record_validation(
+                    network, loss, validation, early_stopping
+                )
+            record_epoch(self.history_, network, loss=epoch_loss, learning_rate=learning_rate,
+                         seconds=time.perf_counter() - started,
+                         grad_norms=grad_norms.epoch_means(),
+                         validation_loss=validation_loss, validation_score=validation_score)
             if self.verbose:
                 self._print_epoch()
             self._update_no_improvement(early_stopping)
+            if tasks.end_epoch():  # a callback asked to stop
+                break
             if not incremental and self._no_improvement_count > self.n_iter_no_change:
                 if self._schedule.stalled():
                     if self.verbose:
@@ -447,7 +475,8 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
             self.best_loss_ = None
             del self._best_params
 
-    def _run_epoch(self, network, loss, X, Y, weights, dropout, batch_size, train_rows=None):
+    def _run_epoch(self, network, loss, X, Y, weights, dropout, batch_size, train_rows,
+                   grad_norms):
         """One pass over the data (or its ``train_rows``) in minibatches; the mean batch loss."""
         n_samples = X.shape[0] if train_rows is None else len(train_rows)
         order = train_rows
@@ -477,6 +506,7 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
             )
             if batch_loss is None:  # all weights zero: nothing to learn from this batch
                 continue
+            grad_norms.add_batch()
             self._optimizer.step(network.params, network.grad, self._schedule.learning_rate)
             batch_weight = stop - start if w_batch is None else float(w_batch.sum())
             total_loss += batch_loss * batch_weight
@@ -492,6 +522,7 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
         return epoch_loss
 
     def _record_validation(self, network, loss, validation, early_stopping):
+        """Score the validation set; return its loss and score."""
         value, score = self._score_validation(network, loss, validation)
         self.validation_loss_curve_.append(value)
         self.validation_scores_.append(score)
@@ -504,6 +535,7 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
                 self._best_params[...] = network.params
         elif self.best_validation_score_ is None or score > self.best_validation_score_:
             self.best_validation_score_ = score
+        return value, score
 
     def _update_no_improvement(self, early_stopping):
         if early_stopping:
@@ -520,13 +552,18 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
                 f"{self.n_iter_no_change} consecutive epochs. Stopping.")
 
     def _print_epoch(self):
+        """One compact line from the epoch just recorded in ``history_``."""
+        history = self.history_
         line = f"Iteration {self.n_iter_}, loss = {self.loss_:.8f}"
-        if self.validation_scores_:
-            line += f", validation score = {self.validation_scores_[-1]:.6f}"
-        print(line)
+        if not np.isnan(history["validation_loss"][-1]):
+            line += (f", validation loss = {history['validation_loss'][-1]:.6f}"
+                     f", validation score = {history['validation_score'][-1]:.6f}")
+        if not np.isnan(history["learning_rate"][-1]):
+            line += f", lr = {history['learning_rate'][-1]:.3g}"
+        print(f"{line}, {history['time'][-1]:.2f} s")
 
     # ---------------------------------------------------------------- L-BFGS
-    def _fit_lbfgs(self, network, X, Y, weights):
+    def _fit_lbfgs(self, network, X, Y, weights, tasks):
         loss = make_loss(self._loss_name, self)
         penalty = self._penalty_kwargs()
         no_dropout = [0.0] * (network.n_layers - 1)
@@ -537,13 +574,34 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
                                               rng=None, **penalty)
             return value, network.grad.astype(np.float64)
 
+        grad_norms = GradientNorms(network)
         curve = []
+        self.n_iter_ = 0
+        clock = [time.perf_counter()]
 
         def record(intermediate_result):
             curve.append(float(intermediate_result.fun))
+            self.n_iter_ = len(curve)
+            # The iterate is normally the point evaluated last; evaluate it if not, so
+            # that the recorded parameters and gradient belong to it.
+            if not np.array_equal(network.params, intermediate_result.x.astype(network.dtype)):
+                loss_and_gradient(intermediate_result.x)
+            grad_norms.add_batch()
+            now = time.perf_counter()
+            record_epoch(self.history_, network, loss=curve[-1], learning_rate=np.nan,
+                         seconds=now - clock[0], grad_norms=grad_norms.epoch_means())
+            clock[0] = now
             if self.verbose:
-                print(f"Iteration {len(curve)}, loss = {curve[-1]:.8f}")
+                self.loss_ = curve[-1]
+                self._print_epoch()
+            if tasks.end_epoch():  # a callback asked to stop
+                stopped_by_callback.append(True)
+                raise StopIteration
+            tasks.begin_epoch()
 
+        stopped_by_callback = []
+        self.history_ = new_history()  # like loss_curve_, per call: n_iter_ restarts at 0
+        tasks.begin_epoch()
         result = scipy.optimize.minimize(
             loss_and_gradient,
             network.params.astype(np.float64),
@@ -554,7 +612,7 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
         )
         network.params[...] = result.x
         raise_if_diverged(result.fun, network.params, "L-BFGS")
-        if result.status != 0:
+        if result.status != 0 and not stopped_by_callback:
             warnings.warn(
                 f"lbfgs failed to converge after {result.nit} iterations "
                 f"({result.message}). Increase max_iter or max_fun, or scale the data.",
@@ -648,7 +706,8 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         Seeds initialization, shuffling, dropout masks and the validation
         split; an int gives reproducible fits.
     verbose : bool, default=False
-        Print one line per epoch.
+        Print one line per epoch: the training loss, the validation loss and score
+        (when there is a validation set), the learning rate and the epoch's seconds.
     warm_start : bool, default=False
         Start ``fit`` from the fitted parameters (with a fresh optimizer state).
     momentum : float, default=0.9
@@ -686,6 +745,15 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         Lowest training loss; None with early stopping.
     loss_curve_ : list of float
         Training loss per epoch (lbfgs: per iteration).
+    history_ : dict of lists
+        One entry per epoch (lbfgs: per iteration): ``"loss"``, ``"validation_loss"``
+        and ``"validation_score"`` (NaN without a validation set), ``"learning_rate"``
+        (NaN for lbfgs), ``"time"`` (seconds), and per layer (a list of
+        ``n_layers_ - 1`` floats) ``"weight_mean"``, ``"weight_std"``,
+        ``"weight_norm"``, ``"bias_mean"``, ``"bias_std"``, ``"bias_norm"`` at the end
+        of the epoch and ``"weight_grad_norm"``, ``"bias_grad_norm"``, the mean over
+        the epoch's minibatches of the gradient's L2 norm. ``warm_start`` and
+        ``partial_fit`` append to it. :mod:`skmlp.plot` draws it.
     validation_scores_ : list of float or None
         Validation accuracy per epoch, when there is a validation set.
     validation_loss_curve_ : list of float or None
@@ -700,7 +768,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         ``intercepts_[i]`` has shape ``(fan_out,)``.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Feature names, when X has string column names.
     n_iter_ : int
         Number of epochs run (lbfgs: iterations).
@@ -722,6 +790,12 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
     ``alpha / (2 n) * sum(W**2) + alpha_l1 / n * sum(|W|)`` with ``n`` the
     batch's sample count (or weight sum). Probabilities are clipped to
     ``[eps, 1 - eps]`` so that ``predict_log_proba`` is finite.
+
+    With scikit-learn >= 1.9 the estimator supports ``set_callbacks`` (see
+    ``sklearn.callback``): a fit is one task with one subtask per epoch (per lbfgs
+    iteration), so ``ProgressBar`` and ``ScoringMonitor`` report every epoch, also
+    inside ``Pipeline`` and ``GridSearchCV``; a callback returning True at the end
+    of an epoch stops training there.
 
     Examples
     --------
@@ -815,6 +889,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         self.class_weight = class_weight
 
     @available_if(_is_stochastic)
+    @with_callbacks
     def partial_fit(self, X, y, sample_weight=None, classes=None):
         """Update the model with one pass over the given data.
 
@@ -1033,6 +1108,8 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         Training loss of the last epoch (or final lbfgs loss), penalty included.
     loss_curve_ : list of float
         Training loss per epoch (lbfgs: per iteration).
+    history_ : dict of lists
+        Per-epoch training history; see :class:`MLPClassifier`.
     validation_scores_ : list of float or None
         Validation R^2 per epoch, when there is a validation set.
     validation_loss_curve_ : list of float or None
@@ -1141,6 +1218,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         self.huber_delta = huber_delta
 
     @available_if(_is_stochastic)
+    @with_callbacks
     def partial_fit(self, X, y, sample_weight=None):
         """Update the model with one pass over the given data.
 
