@@ -7,3 +7,13 @@ import os
 # imports scipy so those checks really run (skmlp itself is numpy-only, so this
 # changes nothing else).
 os.environ.setdefault("SCIPY_ARRAY_API", "1")
+
+# skmlp.plot's doctests draw with matplotlib, an optional extra ("plot"): without it
+# they are not collected (the tests in tests/test_plot.py skip with a reason).
+try:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    collect_ignore_glob = []
+except ImportError:
+    collect_ignore_glob = ["skmlp/plot/*"]

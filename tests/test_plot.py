@@ -1,0 +1,128 @@
+"""skmlp.plot: each display draws what history_ and the fitted parameters hold."""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.datasets import make_classification, make_regression
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skmlp import MLPClassifier, MLPRegressor
+
+# the fixtures train for a few epochs on purpose
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+matplotlib = pytest.importorskip("matplotlib", reason='needs the "plot" extra (matplotlib)')
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from skmlp.plot import (  # noqa: E402
+    LossCurveDisplay,
+    ParameterDistributionDisplay,
+    ParameterTrajectoryDisplay,
+)
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        yield
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def classifier():
+    X, y = make_classification(n_samples=200, n_features=6, n_informative=4, random_state=0)
+    return MLPClassifier(hidden_layer_sizes=(7, 5), max_iter=6, early_stopping=True,
+                         n_iter_no_change=100, random_state=0).fit(X, y)
+
+
+@pytest.fixture(scope="module")
+def regressor():
+    X, y = make_regression(n_samples=100, n_features=4, random_state=0)
+    return MLPRegressor(hidden_layer_sizes=(6,), max_iter=4, random_state=0).fit(X, y / y.std())
+
+
+def test_loss_curve_draws_training_and_validation_curves(classifier):
+    display = LossCurveDisplay.from_estimator(classifier)
+    history = classifier.history_
+    np.testing.assert_allclose(display.lines_["loss"].get_ydata(), history["loss"])
+    np.testing.assert_allclose(display.lines_["validation_loss"].get_ydata(),
+                               history["validation_loss"])
+    np.testing.assert_allclose(display.lines_["validation_score"].get_ydata(),
+                               history["validation_score"])
+    np.testing.assert_array_equal(display.lines_["loss"].get_xdata(), np.arange(1, 7))
+    assert display.score_ax_ is not None and display.figure_ is display.ax_.figure
+
+
+def test_loss_curve_without_validation_draws_only_the_training_loss(regressor):
+    display = LossCurveDisplay.from_estimator(regressor, log_scale=True)
+    assert list(display.lines_) == ["loss"]
+    assert display.score_ax_ is None
+    assert display.ax_.get_yscale() == "log"
+
+
+def test_displays_draw_on_the_given_axes_and_accept_a_pipeline(classifier):
+    X, y = make_classification(n_samples=100, n_features=6, random_state=1)
+    pipe = make_pipeline(StandardScaler(), MLPClassifier(max_iter=3, random_state=0)).fit(X, y)
+    _, ax = plt.subplots()
+    for display in (
+        LossCurveDisplay.from_estimator(pipe, ax=ax),
+        ParameterDistributionDisplay.from_estimator(pipe, ax=ax),
+        ParameterTrajectoryDisplay.from_estimator(pipe, ax=ax),
+    ):
+        assert display.ax_ is ax
+
+
+@pytest.mark.parametrize("kind", ["weights", "biases"])
+@pytest.mark.parametrize("statistic", ["mean", "std", "norm", "grad_norm"])
+def test_trajectory_draws_the_recorded_statistic_per_layer(classifier, kind, statistic):
+    display = ParameterTrajectoryDisplay.from_estimator(classifier, kind=kind,
+                                                        statistic=statistic)
+    prefix = "weight" if kind == "weights" else "bias"
+    key = f"{prefix}_grad_norm" if statistic == "grad_norm" else f"{prefix}_{statistic}"
+    expected = np.asarray(classifier.history_[key])
+    assert len(display.lines_) == 3
+    for layer, line in enumerate(display.lines_):
+        np.testing.assert_allclose(line.get_ydata(), expected[:, layer])
+    assert [line.get_label() for line in display.lines_] == [
+        "hidden layer 1", "hidden layer 2", "output layer"]
+    # "mean" also shades mean +- std, one band per layer
+    assert len(display.ax_.collections) == (3 if statistic == "mean" else 0)
+
+
+@pytest.mark.parametrize("kind", ["weights", "biases"])
+def test_distribution_histograms_hold_every_parameter(classifier, kind):
+    display = ParameterDistributionDisplay.from_estimator(classifier, kind=kind, bins=12,
+                                                          density=False)
+    arrays = classifier.coefs_ if kind == "weights" else classifier.intercepts_
+    assert len(display.patches_) == len(arrays)
+    # with density=False the outline of each layer's histogram encloses its count
+    for patches, array in zip(display.patches_, arrays):
+        heights = patches[0].get_xy()[:, 1]
+        assert heights.max() <= array.size and heights.max() > 0
+
+
+def test_distribution_of_constant_parameters_is_drawn():
+    X, y = make_classification(n_samples=60, n_features=4, random_state=0)
+    model = MLPClassifier(hidden_layer_sizes=(3,), weight_init="zeros", bias_init="zeros",
+                          solver="sgd", learning_rate_init=1e-12, max_iter=1,
+                          random_state=0).fit(X, y)
+    display = ParameterDistributionDisplay.from_estimator(model, kind="weights")
+    assert len(display.patches_) == 2
+
+
+def test_bad_arguments_and_unfitted_estimators_raise(classifier):
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(ValueError, match="kind must be one of"):
+        ParameterDistributionDisplay.from_estimator(classifier, kind="coefs")
+    with pytest.raises(ValueError, match="statistic must be one of"):
+        ParameterTrajectoryDisplay.from_estimator(classifier, statistic="max")
+    with pytest.raises(NotFittedError):
+        LossCurveDisplay.from_estimator(MLPClassifier())
+    with pytest.raises(TypeError, match="Expected a fitted skmlp"):
+        LossCurveDisplay.from_estimator(StandardScaler())
