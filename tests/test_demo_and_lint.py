@@ -23,14 +23,6 @@ def test_ruff_clean():
     ruff = shutil.which("ruff")
     if ruff is None:
         pytest.fail("ruff is part of the [test] extra: pip install -e '.[test]'")
-    result = subprocess.run([ruff, "check", "skmlp", "tests", "benchmarks", "examples",
-                             "conftest.py"], capture_output=True, text=True, cwd=ROOT)
+    paths = ["skmlp", "tests", "benchmarks", "examples", "docs/conf.py", "conftest.py"]
+    result = subprocess.run([ruff, "check", *paths], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
-
-
-@pytest.mark.parametrize("script", sorted((ROOT / "examples").glob("*.py")), ids=lambda p: p.name)
-def test_example_runs(script):
-    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
-                            timeout=300, cwd=ROOT)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip()

@@ -1,0 +1,57 @@
+"""
+==================================
+Dropout and L2 against overfitting
+==================================
+
+A wide network trained long on few, noisy samples memorizes them: the training loss
+keeps falling while the validation loss turns up. An L2 penalty (``alpha``) keeps the
+weights small; dropout trains a different thinned network on every minibatch. Both
+narrow the gap.
+"""
+
+# %%
+# Few samples, many features, label noise.
+import warnings
+
+import matplotlib.pyplot as plt
+import numpy as np
+from sklearn.datasets import make_classification
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+
+from skmlp import MLPClassifier
+
+# The epoch budgets here are deliberately short: no need to warn about them.
+warnings.filterwarnings("ignore", category=ConvergenceWarning)
+
+X, y = make_classification(n_samples=600, n_features=40, n_informative=8, flip_y=0.15,
+                           random_state=0)
+X = StandardScaler().fit_transform(X)
+X_train, X_val, y_train, y_val = train_test_split(X, y, train_size=200, random_state=0)
+
+# %%
+# ``X_val``/``y_val`` are scored after every epoch (no early stopping here), so
+# ``history_`` has the validation loss next to the training loss.
+settings = {
+    "no regularization": dict(),
+    "L2 (alpha=1)": dict(alpha=1.0),
+    "dropout 0.5": dict(dropout=0.5),
+    "dropout 0.5 + L2": dict(dropout=0.5, alpha=1.0),
+}
+fig, axes = plt.subplots(1, len(settings), figsize=(14, 3.8), sharey=True,
+                         layout="constrained")
+for ax, (name, params) in zip(axes, settings.items()):
+    model = MLPClassifier(hidden_layer_sizes=(256, 256), max_iter=150, tol=0,
+                          n_iter_no_change=1000, random_state=0, **params)
+    model.fit(X_train, y_train, X_val=X_val, y_val=y_val)
+    epochs = np.arange(1, model.n_iter_ + 1)
+    ax.plot(epochs, model.history_["loss"], label="training")
+    ax.plot(epochs, model.history_["validation_loss"], label="validation")
+    weight_norm = sum(model.history_["weight_norm"][-1])
+    ax.set_title(f"{name}\nval. accuracy {model.score(X_val, y_val):.3f}, "
+                 f"weight norm {weight_norm:.0f}", fontsize="medium")
+    ax.set_xlabel("epoch")
+axes[0].set(ylabel="loss (penalty included in training)", ylim=(0, 1.5))
+axes[0].legend()
+plt.show()
