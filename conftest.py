@@ -17,3 +17,10 @@ try:
     collect_ignore_glob = []
 except ImportError:
     collect_ignore_glob = ["skmlp/plot/*"]
+
+# skmlp.onnx imports skl2onnx, an optional extra ("onnx"): without it the module is
+# not collected (tests/test_onnx.py skips with a reason).
+try:
+    import skl2onnx  # noqa: F401
+except ImportError:
+    collect_ignore_glob.append("skmlp/onnx.py")
