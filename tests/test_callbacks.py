@@ -42,11 +42,8 @@ class Recorder:
             ended >= self.stop_after
 
 
-@pytest.fixture(autouse=True)
-def _quiet_convergence():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        yield
+# short fits on purpose
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +126,7 @@ def test_scoring_monitor_scores_every_epoch_inside_pipeline_and_grid_search(data
 
 @pytest.mark.parametrize("n_jobs", [1, 2])
 def test_progress_bar_inside_pipeline_and_grid_search(data, n_jobs, capsys):
-    pytest.importorskip("rich")
+    pytest.importorskip("rich", reason='ProgressBar needs the "progress" extra (rich)')
     X, y = data
     pipe = make_pipeline(StandardScaler(),
                          MLPClassifier(hidden_layer_sizes=(5,), max_iter=3, random_state=0))
@@ -141,7 +138,7 @@ def test_progress_bar_inside_pipeline_and_grid_search(data, n_jobs, capsys):
 
 
 def test_progress_bar_on_the_estimator(data, capsys):
-    pytest.importorskip("rich")
+    pytest.importorskip("rich", reason='ProgressBar needs the "progress" extra (rich)')
     X, y = data
     model = MLPClassifier(hidden_layer_sizes=(5,), max_iter=3, random_state=0)
     model.set_callbacks(callback.ProgressBar()).fit(X, y)

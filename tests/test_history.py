@@ -1,24 +1,18 @@
 """history_: what it records per epoch is what the model was and did in that epoch."""
 
 import pickle
-import warnings
 
 import numpy as np
 import pytest
 from sklearn.datasets import make_classification
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import StandardScaler
 
 from skmlp import MLPClassifier, MLPRegressor
 from skmlp._history import HISTORY_KEYS, LAYER_KEYS, SCALAR_KEYS
 from skmlp.losses import make_loss
 
-
-@pytest.fixture(autouse=True)
-def _quiet_convergence():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        yield
+# short fits on purpose
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 
 @pytest.fixture(scope="module")

@@ -1,11 +1,9 @@
 """ONNX export: skl2onnx converts pipelines with skmlp estimators; onnxruntime agrees with skmlp."""
 
-import warnings
 
 import numpy as np
 import pytest
 from sklearn.datasets import make_classification, make_multilabel_classification, make_regression
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -21,11 +19,8 @@ ACTIVATIONS = ["identity", "logistic", "tanh", "relu", "leaky_relu", "elu", "gel
 TOLERANCE = dict(rtol=1e-5, atol=1e-5)
 
 
-@pytest.fixture(autouse=True)
-def _short_fits():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        yield
+# short fits on purpose
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 
 def _run(onx, X):
