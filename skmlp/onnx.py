@@ -38,11 +38,9 @@ except ImportError as error:  # pragma: no cover - exercised without the extra
     ) from error
 
 from ._mlp import MLPClassifier, MLPRegressor
+from .activations import ELU_ALPHA, LEAKY_RELU_SLOPE
 
 __all__ = ["register_converters"]
-
-_LEAKY_RELU_SLOPE = 0.01  # skmlp.activations: leaky_relu slope, elu alpha
-_ELU_ALPHA = 1.0
 
 
 # ---------------------------------------------------------------- shapes
@@ -110,9 +108,9 @@ def _activation(graph, name, Z):
               "softmax": "Softmax"}[name]
         return graph.node(op, [Z], axis=1) if op == "Softmax" else graph.node(op, [Z])
     if name == "leaky_relu":
-        return graph.node("LeakyRelu", [Z], alpha=_LEAKY_RELU_SLOPE)
+        return graph.node("LeakyRelu", [Z], alpha=LEAKY_RELU_SLOPE)
     if name == "elu":
-        return graph.node("Elu", [Z], alpha=_ELU_ALPHA)
+        return graph.node("Elu", [Z], alpha=ELU_ALPHA)
     if name == "gelu":  # exact GELU: 0.5 z (1 + erf(z / sqrt 2))
         scaled = graph.node("Mul", [Z, graph.constant("inv_sqrt2", 1 / np.sqrt(2))])
         if graph.proto_dtype == onnx_proto.TensorProto.DOUBLE:
