@@ -29,20 +29,24 @@ from skmlp._history import GradientNorms
 
 
 @contextlib.contextmanager
-def history_disabled():
+def _recording_replaced(wrap):
+    """Replace the two recording calls by ``wrap(original)`` for the duration."""
     add_batch, record_epoch = GradientNorms.add_batch, skmlp._mlp.record_epoch
-    GradientNorms.add_batch = lambda self: None
-    skmlp._mlp.record_epoch = lambda *args, **kwargs: None
+    GradientNorms.add_batch = wrap(add_batch)
+    skmlp._mlp.record_epoch = wrap(record_epoch)
     try:
         yield
     finally:
         GradientNorms.add_batch, skmlp._mlp.record_epoch = add_batch, record_epoch
 
 
-@contextlib.contextmanager
+def history_disabled():
+    """The recording calls do nothing."""
+    return _recording_replaced(lambda function: lambda *args, **kwargs: None)
+
+
 def history_timed(totals):
     """Accumulate the seconds spent in the recording calls into ``totals["history"]``."""
-    add_batch, record_epoch = GradientNorms.add_batch, skmlp._mlp.record_epoch
 
     def timed(function):
         def wrapper(*args, **kwargs):
@@ -53,12 +57,7 @@ def history_timed(totals):
                 totals["history"] += time.perf_counter() - start
         return wrapper
 
-    GradientNorms.add_batch = timed(add_batch)
-    skmlp._mlp.record_epoch = timed(record_epoch)
-    try:
-        yield
-    finally:
-        GradientNorms.add_batch, skmlp._mlp.record_epoch = add_batch, record_epoch
+    return _recording_replaced(timed)
 
 
 def main():

@@ -26,8 +26,9 @@ def new_history():
 
 
 def _norm(array):
-    flat = array.ravel()
-    return float(np.sqrt(flat @ flat))
+    """L2 norm of a contiguous array (no copy), as a Python float."""
+    flat = array.reshape(-1)
+    return math.sqrt(flat @ flat)
 
 
 class GradientNorms:
@@ -48,7 +49,7 @@ class GradientNorms:
         """Accumulate the norms of the gradient the network holds now."""
         sums = self._sums
         for i, segment in enumerate(self._segments):
-            sums[i] += math.sqrt(segment @ segment)
+            sums[i] += _norm(segment)
         self._n_batches += 1
 
     def epoch_means(self):

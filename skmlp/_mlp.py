@@ -554,7 +554,7 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
     def _print_epoch(self):
         """One compact line from the epoch just recorded in ``history_``."""
         history = self.history_
-        line = f"Iteration {self.n_iter_}, loss = {self.loss_:.8f}"
+        line = f"Iteration {self.n_iter_}, loss = {history['loss'][-1]:.8f}"
         if not np.isnan(history["validation_loss"][-1]):
             line += (f", validation loss = {history['validation_loss'][-1]:.6f}"
                      f", validation score = {history['validation_score'][-1]:.6f}")
@@ -575,32 +575,30 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             return value, network.grad.astype(np.float64)
 
         grad_norms = GradientNorms(network)
-        curve = []
+        history = self.history_ = new_history()  # like loss_curve_, per call: n_iter_ restarts
         self.n_iter_ = 0
-        clock = [time.perf_counter()]
+        last_time = time.perf_counter()
+        stopped_by_callback = False
 
         def record(intermediate_result):
-            curve.append(float(intermediate_result.fun))
-            self.n_iter_ = len(curve)
+            nonlocal last_time, stopped_by_callback
             # The iterate is normally the point evaluated last; evaluate it if not, so
             # that the recorded parameters and gradient belong to it.
             if not np.array_equal(network.params, intermediate_result.x.astype(network.dtype)):
                 loss_and_gradient(intermediate_result.x)
             grad_norms.add_batch()
             now = time.perf_counter()
-            record_epoch(self.history_, network, loss=curve[-1], learning_rate=np.nan,
-                         seconds=now - clock[0], grad_norms=grad_norms.epoch_means())
-            clock[0] = now
+            record_epoch(history, network, loss=intermediate_result.fun, learning_rate=np.nan,
+                         seconds=now - last_time, grad_norms=grad_norms.epoch_means())
+            last_time = now
+            self.n_iter_ = len(history["loss"])
             if self.verbose:
-                self.loss_ = curve[-1]
                 self._print_epoch()
             if tasks.end_epoch():  # a callback asked to stop
-                stopped_by_callback.append(True)
+                stopped_by_callback = True
                 raise StopIteration
             tasks.begin_epoch()
 
-        stopped_by_callback = []
-        self.history_ = new_history()  # like loss_curve_, per call: n_iter_ restarts at 0
         tasks.begin_epoch()
         result = scipy.optimize.minimize(
             loss_and_gradient,
@@ -621,7 +619,7 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         self.n_iter_ = int(result.nit)
         self.t_ = self.n_iter_ * X.shape[0]
         self.loss_ = float(result.fun)
-        self.loss_curve_ = curve or [self.loss_]
+        self.loss_curve_ = list(history["loss"]) or [self.loss_]
         self.best_loss_ = min(self.loss_curve_)
 
     # ---------------------------------------------------------------- predict

@@ -64,6 +64,7 @@ def _classifier_shapes(operator):
 
 
 def _nocl(operator):
+    """skl2onnx's option ``nocl``: labels are class indices instead of ``classes_``."""
     return operator.scope_inst.get_options(operator.raw_operator, {"nocl": False})["nocl"]
 
 
@@ -176,8 +177,7 @@ def _convert_classifier(scope, operator, container):
         above = graph.node("Greater", [P, graph.constant("threshold", 0.5)])
         graph.node("Cast", [above], output=label_name, to=onnx_proto.TensorProto.INT64)
         return
-    nocl = container.get_options(model, {"nocl": False})["nocl"]
-    classes, class_type = _class_labels(model, nocl)
+    classes, class_type = _class_labels(model, _nocl(operator))
     best = graph.node("ArgMax", [proba], axis=1)
     labels = graph.node("ArrayFeatureExtractor",
                         [graph.constant("classes", classes, proto_dtype=class_type), best],

@@ -2,6 +2,8 @@
 
 from sklearn.utils.validation import check_is_fitted
 
+from .._mlp import BaseMLP
+
 
 def import_pyplot():
     """matplotlib.pyplot, or an ImportError that says how to install it."""
@@ -25,8 +27,6 @@ def fitted_mlp(estimator):
     """The fitted skmlp estimator itself, or the last step of a Pipeline ending in one."""
     if hasattr(estimator, "steps"):
         estimator = estimator[-1]
-    from .._mlp import BaseMLP
-
     if not isinstance(estimator, BaseMLP):
         raise TypeError(
             f"Expected a fitted skmlp MLPClassifier/MLPRegressor (or a Pipeline ending in one), "
