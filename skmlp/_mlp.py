@@ -30,9 +30,15 @@ from ._validation import (
     check_sample_weight,
     raise_if_diverged,
 )
-from .activations import ACTIVATIONS, OUTPUT_ACTIVATIONS, RELU_LIKE
-from .initializers import INITIALIZERS, Initializer, resolve_initializer
-from .losses import CLASSIFICATION_LOSSES, LOG_LOSS, REGRESSION_LOSSES, make_loss
+from .activations import ACTIVATIONS, OUTPUT_ACTIVATIONS
+from .initializers import INITIALIZERS, Initializer, auto_initializer, resolve_initializer
+from .losses import (
+    CLASSIFICATION_LOSSES,
+    LOG_LOSS,
+    LOG_LOSS_BY_TARGET,
+    REGRESSION_LOSSES,
+    make_loss,
+)
 from .optimizers import OPTIMIZERS, SOLVERS
 from .schedules import SCHEDULES
 
@@ -324,9 +330,8 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         rng = np.random.default_rng(init_seed)
         self._rng = np.random.default_rng(train_seed)
         weight_init = self.weight_init
-        if weight_init == "auto":
-            weight_init = "he_uniform" if self.activation in RELU_LIKE else "glorot_uniform"
-        weight_init = resolve_initializer(weight_init)
+        weight_init = (auto_initializer(self.activation) if weight_init == "auto"
+                       else resolve_initializer(weight_init))
         bias_init = resolve_initializer(self.bias_init)
         sizes = network.layer_sizes
         for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
@@ -972,8 +977,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
             )
         loss_name = self.loss
         if loss_name == LOG_LOSS:
-            loss_name = "categorical_crossentropy" if target_type == "multiclass" \
-                else "binary_crossentropy"
+            loss_name = LOG_LOSS_BY_TARGET[target_type]
         if loss_name == "categorical_crossentropy" and target_type == "multilabel-indicator":
             raise ValueError(
                 "loss='categorical_crossentropy' needs exactly one class per sample, but y is "

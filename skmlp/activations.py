@@ -184,9 +184,6 @@ ACTIVATIONS = {
     )
 }
 
-#: Activations for which ``weight_init="auto"`` picks the He family.
-RELU_LIKE = frozenset({"relu", "leaky_relu", "elu", "gelu"})
-
 
 def _softmax_inplace(Z):
     Z -= Z.max(axis=1, keepdims=True)  # exp cannot overflow; the result is unchanged

@@ -194,6 +194,24 @@ class LecunUniform(_VarianceScaling):
     distribution = "uniform"
 
 
+class _LogisticGlorotUniform(_Glorot):
+    """scikit-learn's weights for logistic networks: ``limit = sqrt(2 / (fan_in + fan_out))``."""
+
+    scale = 2.0 / 3.0
+    distribution = "uniform"
+
+
+def auto_initializer(activation):
+    """scikit-learn's own weight initialization, what ``weight_init="auto"`` means.
+
+    scikit-learn draws every layer's weights uniformly on
+    ``±sqrt(6 / (fan_in + fan_out))`` (Glorot uniform), or on
+    ``±sqrt(2 / (fan_in + fan_out))`` when the hidden activation is logistic,
+    so a default skmlp model starts where scikit-learn's does.
+    """
+    return _LogisticGlorotUniform() if activation == "logistic" else GlorotUniform()
+
+
 INITIALIZERS = {
     "zeros": Zeros,
     "ones": Ones,

@@ -8,8 +8,13 @@ softmax for categorical cross-entropy, exp for Poisson), which is why most
 deltas reduce to ``p - y``: the derivative of the link cancels the derivative
 of the loss.
 
-Per-sample values are means over the ``k`` outputs, so the batch loss (a
-(weighted) mean over samples) equals PyTorch's ``reduction="mean"``.
+The batch loss is a (weighted) mean of per-sample values over samples. The
+names follow one rule: scikit-learn's names compute scikit-learn's math
+(``squared_error`` is half the mean squared error, ``log_loss`` sums the binary
+cross-entropy over the labels of a multilabel target), so a migrating user's
+``alpha`` and learning rate mean the same; Keras'/PyTorch's names compute theirs
+(``mse``, ``binary_crossentropy``, ``categorical_crossentropy`` and ``huber``
+equal PyTorch's losses with ``reduction="mean"``).
 """
 
 import numpy as np
@@ -55,18 +60,27 @@ class Loss:
 
 
 class SquaredError(Loss):
-    """Mean over outputs of ``(y - p)**2``; ``p = z``."""
+    """scikit-learn's: half the mean over outputs of ``(y - p)**2``; ``p = z``."""
 
     name = "squared_error"
     task = "regression"
+    #: the per-sample value is ``scale`` times the mean squared error over outputs
+    scale = 0.5
 
     def value(self, Y, Z, P):
-        return np.mean((Y - P) ** 2, axis=1)
+        return self.scale * np.mean((Y - P) ** 2, axis=1)
 
     def gradient(self, Y, P, out):
         np.subtract(P, Y, out=out)
-        out *= 2.0 / Y.shape[1]
+        out *= 2.0 * self.scale / Y.shape[1]
         return out
+
+
+class MeanSquaredError(SquaredError):
+    """PyTorch's and Keras': the mean over outputs of ``(y - p)**2``; ``p = z``."""
+
+    name = "mse"
+    scale = 1.0
 
 
 class AbsoluteError(Loss):
@@ -138,14 +152,32 @@ class BinaryCrossEntropy(Loss):
     task = "classification"
     output_activation = "logistic"
 
+    #: ``mean`` over the outputs (Keras, PyTorch) or ``sum`` (scikit-learn's log_loss)
+    reduce_outputs = "mean"
+
     def value(self, Y, Z, P):
         per_output = np.maximum(Z, 0) - Y * Z + np.log1p(np.exp(-np.abs(Z)))
+        if self.reduce_outputs == "sum":
+            return np.sum(per_output, axis=1)
         return np.mean(per_output, axis=1)
 
     def gradient(self, Y, P, out):
         np.subtract(P, Y, out=out)
-        out *= 1.0 / Y.shape[1]
+        if self.reduce_outputs == "mean":
+            out *= 1.0 / Y.shape[1]
         return out
+
+
+class SummedBinaryCrossEntropy(BinaryCrossEntropy):
+    """scikit-learn's log loss for binary and multilabel targets: the binary
+    cross-entropy **summed** over the outputs; ``p = sigmoid(z)``.
+
+    Not a name users pass: ``loss="log_loss"`` resolves to it for binary and
+    multilabel ``y`` (with one output it equals ``binary_crossentropy``).
+    """
+
+    name = "binary_log_loss"
+    reduce_outputs = "sum"
 
 
 class CategoricalCrossEntropy(Loss):
@@ -177,6 +209,7 @@ LOSSES = {
     loss.name: loss
     for loss in (
         SquaredError,
+        MeanSquaredError,
         AbsoluteError,
         Huber,
         Poisson,
@@ -188,12 +221,22 @@ LOSSES = {
 #: Classifier alias resolved at fit from the type of target.
 LOG_LOSS = "log_loss"
 
+#: What ``log_loss`` resolves to, by target type (scikit-learn's math).
+LOG_LOSS_BY_TARGET = {
+    "multiclass": "categorical_crossentropy",
+    "binary": SummedBinaryCrossEntropy.name,
+    "multilabel-indicator": SummedBinaryCrossEntropy.name,
+}
+
+#: Losses that losses resolve to but users do not name.
+_RESOLVED_ONLY = {SummedBinaryCrossEntropy.name: SummedBinaryCrossEntropy}
+
 CLASSIFICATION_LOSSES = {LOG_LOSS} | {n for n, c in LOSSES.items() if c.task == "classification"}
 REGRESSION_LOSSES = {n for n, c in LOSSES.items() if c.task == "regression"}
 
 
 def make_loss(name, estimator):
     """Instantiate loss ``name`` with the estimator parameters it reads."""
-    loss_class = LOSSES[name]
+    loss_class = LOSSES.get(name) or _RESOLVED_ONLY[name]
     kwargs = {arg: getattr(estimator, param) for arg, param in loss_class.estimator_params.items()}
     return loss_class(**kwargs)

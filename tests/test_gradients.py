@@ -6,7 +6,10 @@ from scipy.special import expit, softmax
 
 from skmlp._network import Network
 from skmlp.activations import ACTIVATIONS
-from skmlp.losses import LOSSES
+from skmlp.losses import _RESOLVED_ONLY, LOSSES
+
+#: every loss a fit can train with: the names users pass and what log_loss resolves to
+ALL_LOSSES = {**LOSSES, **_RESOLVED_ONLY}
 
 N_SAMPLES, N_FEATURES, HIDDEN, N_OUTPUTS = 7, 4, (5, 3), 3
 
@@ -14,7 +17,7 @@ N_SAMPLES, N_FEATURES, HIDDEN, N_OUTPUTS = 7, 4, (5, 3), 3
 def _targets(loss_name, rng, n_outputs=N_OUTPUTS):
     if loss_name == "categorical_crossentropy":
         return np.eye(n_outputs)[rng.integers(0, n_outputs, N_SAMPLES)]
-    if loss_name == "binary_crossentropy":
+    if loss_name in ("binary_crossentropy", "binary_log_loss"):
         return rng.integers(0, 2, (N_SAMPLES, n_outputs)).astype(float)
     if loss_name == "poisson":
         return rng.poisson(2.0, (N_SAMPLES, n_outputs)).astype(float)
@@ -23,7 +26,7 @@ def _targets(loss_name, rng, n_outputs=N_OUTPUTS):
 
 def _network(activation, loss_name, seed=0):
     sizes = [N_FEATURES, *HIDDEN, N_OUTPUTS]
-    network = Network(sizes, activation, LOSSES[loss_name].output_activation, np.float64)
+    network = Network(sizes, activation, ALL_LOSSES[loss_name].output_activation, np.float64)
     network.params[...] = np.random.default_rng(seed).normal(scale=0.5, size=network.params.size)
     return network
 
@@ -37,7 +40,7 @@ def _loss_and_grad(network, params, X, Y, weights, loss, dropout, **penalty):
 
 
 @pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
-@pytest.mark.parametrize("loss_name", sorted(LOSSES))
+@pytest.mark.parametrize("loss_name", sorted(ALL_LOSSES))
 @pytest.mark.parametrize(
     "alpha, alpha_l1, penalize_intercepts, weighted, dropout",
     [
@@ -55,7 +58,7 @@ def test_gradient_matches_finite_differences(
     X = rng.normal(size=(N_SAMPLES, N_FEATURES))
     Y = _targets(loss_name, rng)
     weights = rng.uniform(0.1, 3.0, N_SAMPLES) if weighted else None
-    loss = LOSSES[loss_name]()
+    loss = ALL_LOSSES[loss_name]()
     network = _network(activation, loss_name)
     params = network.params.copy()
     penalty = dict(alpha=alpha, alpha_l1=alpha_l1, penalize_intercepts=penalize_intercepts)
@@ -77,7 +80,9 @@ def test_gradient_matches_finite_differences(
 
 def _spec_loss(loss_name, Y, Z, delta=1.0):
     """Per-sample losses written straight from SPEC.md's table."""
-    if loss_name == "squared_error":
+    if loss_name == "squared_error":  # scikit-learn's: half the MSE
+        return 0.5 * np.mean((Y - Z) ** 2, axis=1)
+    if loss_name == "mse":
         return np.mean((Y - Z) ** 2, axis=1)
     if loss_name == "absolute_error":
         return np.mean(np.abs(Y - Z), axis=1)
@@ -89,11 +94,14 @@ def _spec_loss(loss_name, Y, Z, delta=1.0):
     if loss_name == "binary_crossentropy":
         p = expit(Z)
         return np.mean(-(Y * np.log(p) + (1 - Y) * np.log(1 - p)), axis=1)
+    if loss_name == "binary_log_loss":  # scikit-learn's log_loss on multilabel y: summed
+        p = expit(Z)
+        return np.sum(-(Y * np.log(p) + (1 - Y) * np.log(1 - p)), axis=1)
     p = softmax(Z, axis=1)
     return -np.sum(Y * np.log(p), axis=1)
 
 
-@pytest.mark.parametrize("loss_name", sorted(LOSSES))
+@pytest.mark.parametrize("loss_name", sorted(ALL_LOSSES))
 @pytest.mark.parametrize("weighted", [False, True])
 def test_batch_loss_matches_spec(loss_name, weighted):
     rng = np.random.default_rng(3)
@@ -103,7 +111,7 @@ def test_batch_loss_matches_spec(loss_name, weighted):
     network = _network("tanh", loss_name)
     alpha, alpha_l1 = 0.7, 0.3
     value = network.loss_and_gradient(
-        X, Y, weights, LOSSES[loss_name](), alpha=alpha, alpha_l1=alpha_l1,
+        X, Y, weights, ALL_LOSSES[loss_name](), alpha=alpha, alpha_l1=alpha_l1,
         penalize_intercepts=False, dropout=[0.0, 0.0], rng=None,
     )
     # independent forward pass
@@ -143,3 +151,36 @@ def test_activation_formulas(activation):
     act = ACTIVATIONS[activation]
     out = act.forward(z.copy(), out=np.empty_like(z))
     np.testing.assert_allclose(out, expected, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize(
+    "estimator_loss, target_type, sklearn_name",
+    [
+        ("squared_error", "continuous", "squared_error"),
+        ("log_loss", "binary", "binary_log_loss"),
+        ("log_loss", "multilabel-indicator", "binary_log_loss"),
+        ("log_loss", "multiclass", "log_loss"),
+    ],
+)
+def test_sklearn_loss_names_compute_sklearn_objective(estimator_loss, target_type, sklearn_name):
+    """squared_error and log_loss are the objectives scikit-learn's MLP minimizes."""
+    from sklearn.neural_network._base import LOSS_FUNCTIONS
+
+    from skmlp.losses import LOG_LOSS_BY_TARGET, make_loss
+
+    rng = np.random.default_rng(5)
+    Z = rng.normal(size=(N_SAMPLES, N_OUTPUTS))
+    name = LOG_LOSS_BY_TARGET.get(target_type, estimator_loss)
+    loss = make_loss(name, None)
+    if target_type == "multiclass":
+        Y = np.eye(N_OUTPUTS)[rng.integers(0, N_OUTPUTS, N_SAMPLES)]
+        P = softmax(Z, axis=1)
+    elif target_type == "continuous":
+        Y, P = rng.normal(size=Z.shape), Z
+    else:
+        if target_type == "binary":
+            Z = Z[:, :1]
+        Y = rng.integers(0, 2, Z.shape).astype(float)
+        P = expit(Z)
+    ours = loss.value(Y, Z, P).mean()
+    np.testing.assert_allclose(ours, LOSS_FUNCTIONS[sklearn_name](Y, P), rtol=1e-10)
