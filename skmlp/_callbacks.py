@@ -26,8 +26,11 @@ class FitTasks:
     Parameters
     ----------
     estimator : BaseMLP
-        The estimator being fitted; its ``coefs_`` and ``intercepts_`` are
-        copied into the ``fitted_estimator`` handed to callbacks that ask for it.
+        The estimator whose method was called: it holds the callback context and is
+        what the hooks receive. (It trains a trial copy and commits it on success.)
+    snapshot : callable
+        Returns the fitted state of the model being trained, copied: the attributes of
+        the ``fitted_estimator`` handed to callbacks that ask for one.
     X, y : array-like
         The training data, passed to the hooks (``ScoringMonitor`` scores on them).
     sample_weight : ndarray or None
@@ -40,9 +43,10 @@ class FitTasks:
         Name of one epoch's task.
     """
 
-    def __init__(self, estimator, X, y, sample_weight, *, task_name, max_subtasks,
+    def __init__(self, estimator, snapshot, X, y, sample_weight, *, task_name, max_subtasks,
                  subtask_name):
         self._estimator = estimator
+        self._snapshot = snapshot
         self._hook_data = dict(
             X=X, y=y, metadata=None if sample_weight is None else {"sample_weight": sample_weight}
         )
@@ -54,18 +58,6 @@ class FitTasks:
                 task_name=task_name, max_subtasks=max_subtasks
             )
             self._root.call_on_fit_task_begin(estimator=estimator, **self._hook_data)
-
-    def _snapshot(self):
-        """Attributes making a shallow copy of the estimator predict as it is now."""
-        estimator = self._estimator
-        return {
-            "coefs_": [c.copy() for c in estimator.coefs_],
-            "intercepts_": [b.copy() for b in estimator.intercepts_],
-            "n_iter_": estimator.n_iter_,
-            # the copy must not share the training state of the running fit
-            "_network": None,
-            "_optimizer": None,
-        }
 
     def begin_epoch(self):
         if self._root is None:

@@ -1,6 +1,7 @@
 """Multilayer perceptron estimators: the shared training loop and the thin
 classifier and regressor on top of it."""
 
+import copy
 import time
 import warnings
 from abc import ABCMeta, abstractmethod
@@ -9,6 +10,7 @@ from numbers import Integral, Real
 import numpy as np
 import scipy.optimize
 import scipy.sparse as sp
+from scipy.special import expit, log_expit, softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, is_classifier
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import accuracy_score, r2_score
@@ -29,6 +31,7 @@ from ._validation import (
     check_hidden_layer_sizes,
     check_sample_weight,
     raise_if_diverged,
+    scale_sample_weight,
 )
 from .activations import ACTIVATIONS, OUTPUT_ACTIVATIONS
 from .initializers import INITIALIZERS, Initializer, auto_initializer, resolve_initializer
@@ -43,6 +46,41 @@ from .optimizers import OPTIMIZERS, SOLVERS
 from .schedules import SCHEDULES
 
 AUTO_BATCH_SIZE = 200
+
+#: An epoch whose loss exceeds the loss at initialization this many times is divergence
+#: (a fit whose loss explodes but stays finite is as broken as one that overflows).
+DIVERGENCE_FACTOR = 1e4
+
+#: Private attributes that belong to the fitted model, beside every attribute whose
+#: name ends in "_": a call builds them all on a trial copy and commits them together.
+PRIVATE_STATE = frozenset({
+    "_network", "_optimizer", "_schedule", "_rng", "_no_improvement_count",
+    "_initial_loss", "_class_weighting", "_label_binarizer", "_target_type", "_loss_name",
+    "_two_softmax_units", "_y_ndim", "_activation",
+})
+
+
+def _is_state(name):
+    """Whether attribute ``name`` is part of the fitted model (sklearn's trailing-underscore
+    rule, plus the private training state)."""
+    return name in PRIVATE_STATE or (name.endswith("_") and not name.startswith("__"))
+
+
+def _copy_state(name, value):
+    """A copy of one piece of fitted state that training can change without touching ``value``.
+
+    Lists (loss curves) and the history's lists only ever grow by appending floats, so
+    copying the lists suffices; the network is rebuilt from ``coefs_``/``intercepts_`` (which
+    training never writes: it writes its own flat copy); the optimizer, schedule, random
+    generator and class counts are deep-copied.
+    """
+    if name in ("coefs_", "intercepts_") or value is None:
+        return value
+    if isinstance(value, list):
+        return list(value)
+    if name == "history_":
+        return {key: list(entries) for key, entries in value.items()}
+    return copy.deepcopy(value)
 
 
 def _is_stochastic(estimator):
@@ -160,12 +198,19 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
 
     # ------------------------------------------------------------ subclass API
     @abstractmethod
-    def _encode_targets(self, y, *, first_call, classes=None):
-        """Validate ``y``, set up the output encoding on ``first_call``; return ``Y`` 2D."""
+    def _encode_targets(self, y, *, first_call, classes=None, same_classes=False):
+        """Validate ``y``, set up the output encoding on ``first_call``; return ``Y`` 2D.
+
+        ``same_classes``: a warm-started fit, whose ``y`` must have the fitted classes.
+        """
 
     @abstractmethod
-    def _validation_score(self, y_true, P, sample_weight):
-        """Score of network predictions ``P`` against original targets ``y_true``."""
+    def _resolve_loss_name(self):
+        """The loss the parameters ask for, resolved for the fitted targets."""
+
+    @abstractmethod
+    def _validation_score(self, y_true, Z, sample_weight):
+        """Score of the raw network outputs ``Z`` against original targets ``y_true``."""
 
     def _target_sample_weight(self, y, sample_weight, incremental):
         """Sample weights from targets (class weights); None when all ones."""
@@ -200,13 +245,67 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             Fitted estimator.
         """
         self._validate_params()
-        return self._fit(X, y, sample_weight, incremental=False, X_val=X_val, y_val=y_val,
-                         sample_weight_val=sample_weight_val)
+        trial = self._trial(continue_training=self.warm_start and self._is_fitted())
+        trial._fit(X, y, sample_weight, incremental=False, callback_owner=self, X_val=X_val,
+                   y_val=y_val, sample_weight_val=sample_weight_val)
+        self._commit(trial)
+        return self
 
     def _partial_fit(self, X, y, sample_weight, classes=None):
         self._validate_params()
         self._check_partial_fit_call(y, classes)
-        return self._fit(X, y, sample_weight, incremental=True, classes=classes)
+        trial = self._trial(continue_training=self._is_fitted())
+        trial._fit(X, y, sample_weight, incremental=True, callback_owner=self, classes=classes)
+        self._commit(trial)
+        return self
+
+    # ------------------------------------------------------------ transactions
+    # A call never changes the estimator until it has succeeded: it trains a trial copy
+    # (built aside, sharing nothing that training writes) and commits the trial's fitted
+    # state in one step. Whatever fails -- bad input, divergence, a callback,
+    # KeyboardInterrupt, MemoryError -- leaves the estimator exactly as it was.
+    def _is_fitted(self):
+        return hasattr(self, "coefs_")
+
+    def _trial(self, *, continue_training):
+        """A copy of the estimator to train: fresh (no fitted state) or continuing this one."""
+        trial = copy.copy(self)
+        for name in [name for name in vars(trial) if _is_state(name)]:
+            value = vars(trial).pop(name)
+            # the network is rebuilt over a copy of coefs_/intercepts_ (_fitted_network)
+            if continue_training and name != "_network":
+                setattr(trial, name, _copy_state(name, value))
+        return trial
+
+    def _commit(self, trial):
+        """Replace this estimator's fitted state by the trial's, all at once."""
+        state = {name: value for name, value in vars(trial).items() if _is_state(name)}
+        for name in [name for name in vars(self) if _is_state(name)]:
+            delattr(self, name)
+        vars(self).update(state)
+
+    def set_params(self, **params):
+        """Set the parameters of this estimator, all of them or (on error) none.
+
+        Parameters
+        ----------
+        **params : dict
+            Estimator parameters, and ``<parameter>__<name>`` for the parameters of
+            initializer objects.
+
+        Returns
+        -------
+        self : estimator instance
+            Estimator instance.
+        """
+        before = self.get_params(deep=True)
+        try:
+            return super().set_params(**params)
+        except BaseException:
+            # the objects first, then what was changed inside them
+            super().set_params(**{k: v for k, v in before.items() if "__" not in k})
+            super().set_params(**{k: v for k, v in before.items() if "__" in k})
+            raise
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -214,30 +313,31 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         return tags
 
     # ------------------------------------------------------------------ fitting
-    def _fit(self, X, y, sample_weight, *, incremental, classes=None, X_val=None, y_val=None,
-             sample_weight_val=None):
+    def _fit(self, X, y, sample_weight, *, incremental, callback_owner, classes=None,
+             X_val=None, y_val=None, sample_weight_val=None):
+        """Train this estimator -- a trial copy, which the caller commits on success.
+
+        Everything that can reject the call is checked before the first epoch.
+        """
         hidden = check_hidden_layer_sizes(self.hidden_layer_sizes)
         dropout = check_dropout(self.dropout, len(hidden))
-        if self.solver not in OPTIMIZERS and any(rate > 0 for rate in dropout):
-            raise ValueError(
-                f"dropout needs a stochastic solver ({sorted(OPTIMIZERS)}): with "
-                f"solver={self.solver!r} the full-batch loss must be deterministic. "
-                "Set dropout=0 or choose another solver."
-            )
-        first_call = not hasattr(self, "coefs_") or not (self.warm_start or incremental)
+        stochastic = self.solver in OPTIMIZERS
+        self._check_solver_options(dropout, incremental, X_val, y_val, sample_weight_val)
+        first_call = not self._is_fitted()
         X, y = self._validate_input(X, y, first_call=first_call)
-        Y = self._encode_targets(y, first_call=first_call, classes=classes)
-        weights = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+        Y = self._encode_targets(y, first_call=first_call, classes=classes,
+                                 same_classes=not (first_call or incremental))
+        weights = check_sample_weight(sample_weight, X.shape[0], np.float64)
         weights = self._target_sample_weight(y, weights, incremental)
-
         network = self._prepare_network(X.shape[1], hidden, first_call, X.dtype)
         Y = Y.astype(network.dtype, copy=False)
-        if weights is not None:
-            weights = weights.astype(network.dtype, copy=False)
-        params_before = None if first_call else network.params.copy()
-        stochastic = self.solver in OPTIMIZERS
+        weights, weight_scale = scale_sample_weight(weights, network.dtype)
+        validation = None
+        if stochastic and not incremental:
+            validation = self._validation_data(X, y, Y, weights, X_val, y_val,
+                                               sample_weight_val)
         tasks = FitTasks(
-            self, X, y, sample_weight,
+            callback_owner, self._fitted_snapshot, X, y, sample_weight,
             task_name="partial_fit" if incremental else "fit",
             # L-BFGS: one more task than iterations, begun but never run (see FitTasks.end)
             max_subtasks=(1 if incremental else self.max_iter) if stochastic
@@ -247,20 +347,50 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         # Overflow shows up as a non-finite loss, reported by raise_if_diverged
         # with advice, rather than as a stream of numpy warnings.
         with np.errstate(over="ignore", invalid="ignore"):
-            try:
-                if stochastic:
-                    validation = None if incremental else self._validation_data(
-                        X, y, Y, weights, X_val, y_val, sample_weight_val
-                    )
-                    self._fit_stochastic(network, X, Y, weights, dropout, validation,
-                                         incremental, tasks)
-                else:
-                    self._fit_lbfgs(network, X, Y, weights, tasks)
-            except ValueError:
-                self._discard_diverged(params_before)
-                raise
+            if stochastic:
+                self._fit_stochastic(network, X, Y, weights, weight_scale, dropout, validation,
+                                     incremental, tasks)
+            else:
+                self._fit_lbfgs(network, X, Y, weights, weight_scale, tasks)
         tasks.end()
-        return self
+
+    def _check_solver_options(self, dropout, incremental, X_val, y_val, sample_weight_val):
+        """Reject options that the solver or the call cannot honour."""
+        if self.solver not in OPTIMIZERS:
+            if any(rate > 0 for rate in dropout):
+                raise ValueError(
+                    f"dropout needs a stochastic solver ({sorted(OPTIMIZERS)}): with "
+                    f"solver={self.solver!r} the full-batch loss must be deterministic. "
+                    "Set dropout=0 or choose another solver."
+                )
+            if X_val is not None or y_val is not None:
+                raise ValueError(
+                    f"X_val/y_val are scored once per epoch by the stochastic solvers "
+                    f"({sorted(OPTIMIZERS)}); solver={self.solver!r} has no epochs. Choose a "
+                    "stochastic solver, or score the validation set after fit."
+                )
+        if (X_val is None) != (y_val is None):
+            raise ValueError("Pass both X_val and y_val, or neither.")
+        if sample_weight_val is not None and X_val is None:
+            raise ValueError(
+                "sample_weight_val weighs the rows of X_val: pass X_val and y_val with it."
+            )
+        if incremental and self.early_stopping:
+            raise ValueError(
+                "partial_fit does not support early_stopping=True: each call makes one pass "
+                "over the data it is given, with nothing held out. Set early_stopping=False, "
+                "or use fit."
+            )
+
+    def _fitted_snapshot(self):
+        """The fitted state as it is now, copied: what a callback's fitted estimator gets."""
+        state = {name: value for name, value in vars(self).items() if _is_state(name)}
+        state["coefs_"] = [c.copy() for c in self.coefs_]
+        state["intercepts_"] = [b.copy() for b in self.intercepts_]
+        # the copy must not share the training state of the running fit
+        state.update(_network=None, _optimizer=None, _schedule=None, _rng=None,
+                     loss_curve_=list(getattr(self, "loss_curve_", [])))
+        return state
 
     def _validate_input(self, X, y, *, first_call):
         X, y = validate_data(self, X, y, accept_sparse=["csr", "csc"], multi_output=True,
@@ -283,18 +413,30 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             network = Network(layer_sizes, self.activation, output_activation, dtype)
             self._initialize_parameters(network)
         else:
-            fitted_sizes = self._fitted_layer_sizes()
-            if fitted_sizes != layer_sizes:
-                raise ValueError(
-                    f"The fitted network has layer sizes {fitted_sizes} but the parameters ask "
-                    f"for {layer_sizes}: set warm_start=False to fit a new network."
-                )
+            self._check_continuation(layer_sizes)
             network = self._fitted_network(output_activation)
         self.coefs_, self.intercepts_ = network.coefs, network.intercepts
         self.n_layers_ = len(layer_sizes)
         self.out_activation_ = output_activation
         self._network = network
         return network
+
+    def _check_continuation(self, layer_sizes):
+        """Continuing training (warm_start, partial_fit) needs the network it was fitted as."""
+        fitted = {"layer sizes": self._fitted_layer_sizes(),
+                  "activation": getattr(self, "_activation", self.activation),
+                  "loss": self._loss_name}
+        asked = {"layer sizes": layer_sizes, "activation": self.activation,
+                 "loss": self._resolve_loss_name()}
+        changed = [what for what in fitted if fitted[what] != asked[what]]
+        if changed:
+            details = "; ".join(f"{what} {fitted[what]!r} fitted, {asked[what]!r} asked"
+                                for what in changed)
+            raise ValueError(
+                f"Cannot continue training: the parameters changed the network ({details}). "
+                "warm_start and partial_fit continue the fitted network as it is; set "
+                "warm_start=False (or refit) to train a new one."
+            )
 
     def _fitted_network(self, output_activation):
         """A network over the fitted parameters, reusing the last one when it still holds them.
@@ -305,10 +447,8 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         """
         network = getattr(self, "_network", None)
         current = self.coefs_ + self.intercepts_
-        if (
-            network is not None
-            and network.activation.name == self.activation
-            and all(a is b for a, b in zip(current, network.coefs + network.intercepts))
+        if network is not None and all(
+            a is b for a, b in zip(current, network.coefs + network.intercepts)
         ):
             return network
         network = Network(self._fitted_layer_sizes(), self.activation, output_activation,
@@ -338,6 +478,7 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             fans = dict(fan_in=fan_in, fan_out=fan_out, rng=rng, dtype=network.dtype)
             network.coefs[i][...] = weight_init((fan_in, fan_out), **fans)
             network.intercepts[i][...] = bias_init((fan_out,), **fans)
+        self._activation = self.activation
         self.n_iter_ = 0
         self.t_ = 0
         self.loss_curve_ = []
@@ -347,15 +488,7 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         self.validation_loss_curve_ = None
         self.best_validation_score_ = None
         self._optimizer = None
-
-    def _discard_diverged(self, params_before):
-        """After a failed fit, restore the parameters it started from, or unfit."""
-        if params_before is not None:
-            self._network.params[...] = params_before
-            return
-        for name in ("coefs_", "intercepts_", "_network", "_optimizer"):
-            if hasattr(self, name):
-                delattr(self, name)
+        self._initial_loss = None
 
     def _batch_size(self, n_samples):
         if self.batch_size == "auto":
@@ -375,8 +508,6 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
     # ------------------------------------------------------------ validation set
     def _validation_data(self, X, y, Y, weights, X_val, y_val, sample_weight_val):
         """Validation set for this fit, or None; holds out a split of X if needed."""
-        if (X_val is None) != (y_val is None):
-            raise ValueError("Pass both X_val and y_val, or neither.")
         if X_val is not None:
             X_val, y_val = validate_data(self, X_val, y_val, accept_sparse=["csr", "csc"],
                                          multi_output=True, reset=False,
@@ -385,7 +516,8 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             if sp.issparse(X_val):
                 X_val = X_val.tocsr()
             Y_val = self._encode_targets(y_val, first_call=False)
-            w_val = check_sample_weight(sample_weight_val, X_val.shape[0], X_val.dtype)
+            self._check_validation_size(X_val.shape[0], "X_val has")
+            w_val = check_sample_weight(sample_weight_val, X_val.shape[0], np.float64)
             return {"X": X_val, "rows": None, "y": y_val, "Y": Y_val, "sample_weight": w_val,
                     "train_rows": None}
         if not self.early_stopping:
@@ -403,12 +535,29 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 f"{X.shape[0]} samples for early stopping ({error}). Use more samples, a "
                 "larger validation_fraction, pass X_val/y_val, or set early_stopping=False."
             ) from error
+        self._check_validation_size(len(val), f"validation_fraction={self.validation_fraction} "
+                                              f"of {X.shape[0]} samples holds out")
         if weights is not None and not np.any(weights[train] > 0):
             raise ValueError("All training sample weights are zero after the validation split.")
+        if weights is not None and not np.any(weights[val] > 0):
+            raise ValueError(
+                "Every sample held out for early stopping has zero weight (sample_weight times "
+                "class_weight), so the validation score is undefined. Give more samples a "
+                "positive weight, change random_state or validation_fraction, or pass X_val."
+            )
         # Rows are addressed by index, never copied: X stays the only copy of the data.
         return {"X": X, "rows": val, "y": y[val], "Y": Y[val],
                 "sample_weight": None if weights is None else weights[val],
                 "train_rows": train}
+
+    def _check_validation_size(self, n_rows, what):
+        # scikit-learn's rule; R^2 in particular is undefined on fewer than two samples
+        if n_rows < 2:
+            raise ValueError(
+                f"The validation set is too small: {what} {n_rows} sample(s), and a "
+                "validation score needs at least 2. Increase 'validation_fraction' or the "
+                "size of your dataset, or pass a larger X_val."
+            )
 
     def _score_validation(self, network, loss, validation):
         Z = network.predict_raw(validation["X"], rows=validation["rows"])
@@ -416,11 +565,13 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         per_sample = loss.value(validation["Y"], Z, P)
         weights = validation["sample_weight"]
         value = float(np.average(per_sample, weights=weights))
-        return value, self._validation_score(validation["y"], P, weights)
+        return value, self._validation_score(validation["y"], Z, weights)
 
     # ---------------------------------------------------------- stochastic loop
-    def _fit_stochastic(self, network, X, Y, weights, dropout, validation, incremental, tasks):
+    def _fit_stochastic(self, network, X, Y, weights, weight_scale, dropout, validation,
+                        incremental, tasks):
         loss = make_loss(self._loss_name, self)
+        self.n_iter_ = 0  # as in scikit-learn: the epochs of this call
         if not incremental or self._optimizer is None:
             self._optimizer = OPTIMIZERS[self.solver](self)
             self._schedule = SCHEDULES[self.learning_rate](self)
@@ -441,8 +592,8 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             started = time.perf_counter()
             tasks.begin_epoch()
             learning_rate = self._schedule.learning_rate
-            epoch_loss = self._run_epoch(network, loss, X, Y, weights, dropout, batch_size,
-                                         train_rows, grad_norms)
+            epoch_loss = self._run_epoch(network, loss, X, Y, weights, weight_scale, dropout,
+                                         batch_size, train_rows, grad_norms)
             self.n_iter_ += 1
             self.t_ += n_train
             self.loss_ = epoch_loss
@@ -480,8 +631,8 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             self.best_loss_ = None
             del self._best_params
 
-    def _run_epoch(self, network, loss, X, Y, weights, dropout, batch_size, train_rows,
-                   grad_norms):
+    def _run_epoch(self, network, loss, X, Y, weights, weight_scale, dropout, batch_size,
+                   train_rows, grad_norms):
         """One pass over the data (or its ``train_rows``) in minibatches; the mean batch loss."""
         n_samples = X.shape[0] if train_rows is None else len(train_rows)
         order = train_rows
@@ -507,10 +658,13 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 Y_batch = Y[rows]
             w_batch = None if weights is None else weights[rows]
             batch_loss = network.loss_and_gradient(
-                X_batch, Y_batch, w_batch, loss, dropout=dropout, rng=self._rng, **penalty
+                X_batch, Y_batch, w_batch, loss, dropout=dropout, rng=self._rng,
+                weight_scale=weight_scale, **penalty
             )
             if batch_loss is None:  # all weights zero: nothing to learn from this batch
                 continue
+            if self._initial_loss is None:  # the first batch is scored before any step
+                self._initial_loss = batch_loss
             grad_norms.add_batch()
             self._optimizer.step(network.params, network.grad, self._schedule.learning_rate)
             batch_weight = stop - start if w_batch is None else float(w_batch.sum())
@@ -522,8 +676,9 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 "nothing to learn from. Give some samples a positive weight."
             )
         epoch_loss = total_loss / total_weight
-        raise_if_diverged(epoch_loss, network.params, f"epoch {self.n_iter_ + 1}",
-                          self.learning_rate_init)
+        raise_if_diverged(epoch_loss, network.params, f"epoch {len(self.loss_curve_) + 1}",
+                          self.learning_rate_init, reference_loss=self._initial_loss,
+                          factor=DIVERGENCE_FACTOR)
         return epoch_loss
 
     def _record_validation(self, network, loss, validation, early_stopping):
@@ -568,7 +723,7 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         print(f"{line}, {history['time'][-1]:.2f} s")
 
     # ---------------------------------------------------------------- L-BFGS
-    def _fit_lbfgs(self, network, X, Y, weights, tasks):
+    def _fit_lbfgs(self, network, X, Y, weights, weight_scale, tasks):
         loss = make_loss(self._loss_name, self)
         penalty = self._penalty_kwargs()
         no_dropout = [0.0] * (network.n_layers - 1)
@@ -576,7 +731,7 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         def loss_and_gradient(flat_params):
             network.params[...] = flat_params
             value = network.loss_and_gradient(X, Y, weights, loss, dropout=no_dropout,
-                                              rng=None, **penalty)
+                                              rng=None, weight_scale=weight_scale, **penalty)
             return value, network.grad.astype(np.float64)
 
         grad_norms = GradientNorms(network)
@@ -629,14 +784,14 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
 
     # ---------------------------------------------------------------- predict
     def _output(self, X):
-        """Network predictions ``p`` for X, in the parameters' dtype."""
+        """Raw network outputs ``z`` for X (before the output activation), in the
+        parameters' dtype; the subclasses turn them into predictions."""
         check_is_fitted(self, "coefs_")
         X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False,
                           dtype=(np.float64, np.float32))
         if sp.issparse(X):
             X = X.tocsr()  # row chunks; forward casts each chunk to the parameters' dtype
-        Z = forward(X, self.coefs_, self.intercepts_, ACTIVATIONS[self.activation])
-        return OUTPUT_ACTIVATIONS[self.out_activation_](Z)
+        return forward(X, self.coefs_, self.intercepts_, ACTIVATIONS[self.activation])
 
     def __getstate__(self):
         # The network's buffers are scratch space; coefs_/intercepts_ carry the model.
@@ -928,7 +1083,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
             y = column_or_1d(y, warn=True)
         return y
 
-    def _encode_targets(self, y, *, first_call, classes=None):
+    def _encode_targets(self, y, *, first_call, classes=None, same_classes=False):
         if first_call:
             return self._fit_label_encoding(y, classes)
         target_type = type_of_target(y)
@@ -940,6 +1095,12 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
                 )
         else:
             check_classification_targets(y)
+            if same_classes and not np.array_equal(np.unique(y), self.classes_):
+                raise ValueError(
+                    "warm_start can only be used where `y` has the same classes as in the "
+                    f"previous call to fit. Previously got {self.classes_.tolist()}, `y` has "
+                    f"{np.unique(y).tolist()}. Set warm_start=False to fit the new classes."
+                )
             unseen = np.setdiff1d(np.unique(y), self.classes_)
             if unseen.size:
                 raise ValueError(
@@ -975,9 +1136,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
                 f"the class {binarizer.classes_.tolist()}. Provide samples of at least two "
                 "classes."
             )
-        loss_name = self.loss
-        if loss_name == LOG_LOSS:
-            loss_name = LOG_LOSS_BY_TARGET[target_type]
+        loss_name = self._resolve_loss_name(target_type)
         if loss_name == "categorical_crossentropy" and target_type == "multilabel-indicator":
             raise ValueError(
                 "loss='categorical_crossentropy' needs exactly one class per sample, but y is "
@@ -992,6 +1151,10 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         Y = self._binarize(y)
         self.n_outputs_ = Y.shape[1]
         return Y
+
+    def _resolve_loss_name(self, target_type=None):
+        target_type = target_type or self._target_type
+        return LOG_LOSS_BY_TARGET[target_type] if self.loss == LOG_LOSS else self.loss
 
     def _binarize(self, y):
         Y = self._label_binarizer.transform(y)
@@ -1013,27 +1176,32 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         return self._class_weighting.sample_weight(self.class_weight, codes, classes,
                                                    sample_weight)
 
-    def _probabilities(self, P):
+    def _probabilities(self, Z):
+        """Probabilities from raw outputs ``Z``, computed so that no row can be NaN."""
         if self._target_type == "multilabel-indicator":
-            proba = P
-        elif P.shape[1] == 1:
+            proba = expit(Z)
+        elif Z.shape[1] == 1:
+            P = expit(Z)
             proba = np.hstack([1 - P, P])
+        elif self._loss_name == "binary_crossentropy":
+            # One-vs-rest units, normalized: p_c = sigmoid(z_c) / sum_j sigmoid(z_j), as a
+            # softmax of log-sigmoids, which stays finite where every sigmoid underflows.
+            proba = softmax(log_expit(Z), axis=1)
         else:
-            proba = P
-            if self._loss_name == "binary_crossentropy":  # one-vs-rest units
-                proba = P / P.sum(axis=1, keepdims=True)
+            proba = softmax(Z, axis=1)
         eps = np.finfo(proba.dtype).eps
         return np.clip(proba, eps, 1 - eps)
 
-    def _labels(self, P):
+    def _labels(self, Z):
+        """Labels from raw outputs: every output activation is increasing, so ``z`` decides."""
         if self._target_type == "multilabel-indicator":
-            return (P > 0.5).astype(int)
-        if P.shape[1] == 1:
-            return self.classes_[(P[:, 0] > 0.5).astype(int)]
-        return self.classes_[np.argmax(P, axis=1)]
+            return (Z > 0).astype(int)
+        if Z.shape[1] == 1:
+            return self.classes_[(Z[:, 0] > 0).astype(int)]
+        return self.classes_[np.argmax(Z, axis=1)]
 
-    def _validation_score(self, y_true, P, sample_weight):
-        return accuracy_score(y_true, self._labels(P), sample_weight=sample_weight)
+    def _validation_score(self, y_true, Z, sample_weight):
+        return accuracy_score(y_true, self._labels(Z), sample_weight=sample_weight)
 
     def predict(self, X):
         """Predict class labels.
@@ -1240,7 +1408,10 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         """
         return self._partial_fit(X, y, sample_weight)
 
-    def _encode_targets(self, y, *, first_call, classes=None):
+    def _resolve_loss_name(self):
+        return self.loss
+
+    def _encode_targets(self, y, *, first_call, classes=None, same_classes=False):
         y = np.asarray(y)
         Y = y.reshape(-1, 1) if y.ndim == 1 else y
         if first_call:
@@ -1253,11 +1424,12 @@ class MLPRegressor(RegressorMixin, BaseMLP):
             raise ValueError("loss='poisson' needs non-negative targets; y has negative values.")
         return Y.astype(np.float64)
 
-    def _predictions(self, P):
+    def _predictions(self, Z):
+        P = OUTPUT_ACTIVATIONS[self.out_activation_](Z)
         return P.ravel() if self._y_ndim == 1 else P
 
-    def _validation_score(self, y_true, P, sample_weight):
-        return r2_score(y_true, self._predictions(P), sample_weight=sample_weight)
+    def _validation_score(self, y_true, Z, sample_weight):
+        return r2_score(y_true, self._predictions(Z.copy()), sample_weight=sample_weight)
 
     def predict(self, X):
         """Predict using the multilayer perceptron.

@@ -175,7 +175,8 @@ class Network:
             delta = previous
 
     def loss_and_gradient(
-        self, X, Y, sample_weight, loss, *, alpha, alpha_l1, penalize_intercepts, dropout, rng
+        self, X, Y, sample_weight, loss, *, alpha, alpha_l1, penalize_intercepts, dropout, rng,
+        weight_scale=1.0,
     ):
         """Batch loss (with penalties) and its gradient, written to ``self.grad``.
 
@@ -184,7 +185,11 @@ class Network:
         X : ndarray or sparse matrix of shape (m, n_features)
         Y : ndarray of shape (m, n_outputs)
         sample_weight : ndarray of shape (m,) or None
+            Weights divided by ``weight_scale`` (so that float32 holds them).
         loss : skmlp.losses.Loss
+        weight_scale : float, default=1.0
+            What ``sample_weight`` was divided by: the penalty's ``n`` is the batch's
+            weight sum in the caller's units.
 
         Returns
         -------
@@ -206,7 +211,8 @@ class Network:
             value = float(per_sample @ sample_weight) / total_weight
             delta *= (sample_weight / total_weight)[:, np.newaxis]
         self.backward(X, delta, dropout)
-        return value + self.add_penalty(alpha, alpha_l1, penalize_intercepts, total_weight)
+        return value + self.add_penalty(alpha, alpha_l1, penalize_intercepts,
+                                        total_weight * weight_scale)
 
     def add_penalty(self, alpha, alpha_l1, penalize_intercepts, total_weight):
         """Add L2/L1 gradients to ``self.grad``; return the penalty value.

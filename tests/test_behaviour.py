@@ -52,7 +52,9 @@ def test_partial_fit_keeps_optimizer_state(classification):
         stepwise.partial_fit(X, y, classes=np.unique(y))
     # three one-epoch calls with the state kept == one three-epoch fit
     np.testing.assert_allclose(_params(stepwise), _params(continuous), rtol=1e-12)
-    assert stepwise.n_iter_ == 3 and stepwise.t_ == 3 * len(X)
+    # as in scikit-learn, n_iter_ counts the epochs of the last call; the curve keeps growing
+    assert stepwise.n_iter_ == 1 and stepwise.t_ == 3 * len(X)
+    assert len(stepwise.loss_curve_) == 3
     assert stepwise._optimizer.t == 3 * 6  # 6 minibatches per epoch, one Adam clock
 
 

@@ -1,0 +1,155 @@
+"""Inputs that used to be accepted and silently give a bad model: each is now a clear
+error (raised before the estimator changes) or a documented, tested behaviour."""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.datasets import make_classification, make_regression
+from sklearn.exceptions import ConvergenceWarning
+
+from skmlp import MLPClassifier, MLPRegressor
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+SMALL = dict(hidden_layer_sizes=(8,), max_iter=5, random_state=0)
+
+
+@pytest.fixture
+def regression():
+    X, y = make_regression(n_samples=60, n_features=4, random_state=0)
+    return X, y / y.std()
+
+
+@pytest.fixture
+def classification():
+    return make_classification(n_samples=90, n_features=5, n_informative=3, n_classes=3,
+                               random_state=0)
+
+
+def _params(model):
+    return np.concatenate([a.ravel() for a in model.coefs_ + model.intercepts_])
+
+
+def test_regressor_early_stopping_needs_two_validation_rows(regression):
+    X, y = regression
+    with pytest.raises(ValueError, match="validation set is too small"):
+        MLPRegressor(**SMALL, early_stopping=True, validation_fraction=0.1).fit(X[:10], y[:10])
+    with pytest.raises(ValueError, match="validation set is too small"):
+        MLPRegressor(**SMALL).fit(X, y, X_val=X[:1], y_val=y[:1])
+
+
+def test_held_out_rows_with_zero_weight_are_an_error(regression):
+    X, y = regression
+    model = MLPRegressor(**SMALL, early_stopping=True).fit(X, y)
+    before = _params(model)
+    weights = np.zeros(len(X))
+    weights[0] = 1.0  # one weighted row: whichever side of the split it lands, one is empty
+    with pytest.raises(ValueError, match="held out for early stopping has zero weight|"
+                                         "training sample weights are zero"):
+        model.fit(X, y, sample_weight=weights)
+    np.testing.assert_array_equal(_params(model), before)
+    with pytest.raises(ValueError, match="non-zero"):
+        MLPRegressor(**SMALL).fit(X, y, X_val=X, y_val=y, sample_weight_val=np.zeros(len(X)))
+
+
+def test_validation_data_with_lbfgs_is_refused(regression):
+    X, y = regression
+    with pytest.raises(ValueError, match="stochastic solvers"):
+        MLPRegressor(**SMALL, solver="lbfgs").fit(X, y, X_val=X, y_val=y)
+
+
+def test_early_stopping_is_ignored_by_lbfgs_as_in_sklearn(regression):
+    """Documented: lbfgs has no epochs to stop early (scikit-learn ignores it too)."""
+    X, y = regression
+    stopped = MLPRegressor(**SMALL, solver="lbfgs", early_stopping=True).fit(X, y)
+    plain = MLPRegressor(**SMALL, solver="lbfgs").fit(X, y)
+    np.testing.assert_array_equal(_params(stopped), _params(plain))
+    assert stopped.validation_scores_ is None
+
+
+def test_sample_weight_val_needs_x_val(regression):
+    X, y = regression
+    with pytest.raises(ValueError, match="pass X_val and y_val with it"):
+        MLPRegressor(**SMALL).fit(X, y, sample_weight_val=np.ones(len(X)))
+
+
+@pytest.mark.parametrize("change", [{"activation": "tanh"}, {"loss": "mse"},
+                                    {"hidden_layer_sizes": (9,)}])
+def test_warm_start_after_changing_the_network_is_an_error(regression, change):
+    X, y = regression
+    model = MLPRegressor(**SMALL, warm_start=True).fit(X, y)
+    before = _params(model)
+    model.set_params(**change)
+    with pytest.raises(ValueError, match="Cannot continue training"):
+        model.fit(X, y)
+    with pytest.raises(ValueError, match="Cannot continue training"):
+        model.partial_fit(X, y)
+    np.testing.assert_array_equal(_params(model), before)
+    model.set_params(warm_start=False).fit(X, y)  # a fresh fit takes the new network
+
+
+def test_warm_start_with_other_classes_is_an_error(classification):
+    X, y = classification
+    model = MLPClassifier(**SMALL, warm_start=True).fit(X, y)
+    with pytest.raises(ValueError, match="warm_start can only be used where `y` has the same"):
+        model.fit(X[y < 2], y[y < 2])  # a subset of the classes: scikit-learn raises too
+
+
+@pytest.mark.parametrize("scale", [1e-40, 1e-30, 1e30, 1e300])
+def test_float32_with_tiny_or_huge_uniform_weights_trains_like_unweighted(classification,
+                                                                          scale):
+    """Only ratios of sample weights enter the weighted mean of the loss; they are scaled in
+    float64 before the cast to float32, so no weight underflows to 0 or overflows to inf.
+    (The penalty divides alpha by the weight sum, as in scikit-learn: alpha=0 here.)"""
+    X, y = classification
+    X = X.astype(np.float32)
+    params = dict(**SMALL, alpha=0.0)
+    unweighted = MLPClassifier(**params).fit(X, y)
+    weighted = MLPClassifier(**params).fit(X, y, sample_weight=np.full(len(X), scale))
+    np.testing.assert_allclose(_params(weighted), _params(unweighted), rtol=1e-5, atol=1e-6)
+
+
+def test_weights_keep_the_penalty_of_their_scale(classification):
+    """Scaling weights for float32 changes no result: float32 matches float64 with alpha>0."""
+    X, y = classification
+    weights = np.random.default_rng(0).uniform(0.5, 2.0, len(X)) * 1e-30
+    params = dict(**SMALL, alpha=1e-30)
+    in32 = MLPClassifier(**params).fit(X.astype(np.float32), y, sample_weight=weights)
+    in64 = MLPClassifier(**params).fit(X, y, sample_weight=weights)
+    np.testing.assert_allclose(_params(in32), _params(in64), rtol=1e-3, atol=1e-4)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_one_vs_rest_probabilities_never_nan(classification, dtype):
+    X, y = classification
+    model = MLPClassifier(**SMALL, loss="binary_crossentropy").fit(X.astype(dtype), y)
+    model.intercepts_[-1][...] = -1e4  # every sigmoid underflows to 0
+    model.intercepts_[-1][1] = -9e3
+    proba = model.predict_proba(X.astype(dtype))
+    assert np.all(np.isfinite(proba))
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-5)
+    np.testing.assert_array_equal(model.predict(X.astype(dtype)), 1)  # the largest logit
+    assert np.all(np.isfinite(model.predict_log_proba(X.astype(dtype))))
+
+
+def test_lbfgs_on_huge_targets_fits_or_warns():
+    X, y = make_regression(n_samples=200, n_features=5, random_state=0)
+    y = y / y.std() * 1e9
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConvergenceWarning)
+        model = MLPRegressor(hidden_layer_sizes=(16,), solver="lbfgs", random_state=0).fit(X, y)
+    warned = any(issubclass(w.category, ConvergenceWarning) for w in caught)
+    assert warned or model.score(X, y) > 0.99
+    assert model.score(X, y) > 0.99
+
+
+@pytest.mark.parametrize("solver, learning_rate_init", [("sgd", 10.0), ("adam", 100.0)])
+def test_a_loss_that_explodes_but_stays_finite_is_divergence(solver, learning_rate_init):
+    X, y = make_regression(n_samples=200, n_features=5, random_state=0)
+    y = y / y.std() * 1000
+    model = MLPRegressor(hidden_layer_sizes=(16,), solver=solver, max_iter=50,
+                         learning_rate_init=learning_rate_init, random_state=0)
+    with pytest.raises(ValueError, match="Training diverged .* the loss grew from"):
+        model.fit(X, y)
+    assert not hasattr(model, "coefs_")

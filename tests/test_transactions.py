@@ -1,0 +1,215 @@
+"""Every call is all-or-nothing: a failed fit, partial_fit or set_params leaves the
+estimator exactly as it was (SPEC, "Every call is all-or-nothing")."""
+
+import copy
+import pickle
+
+import numpy as np
+import pytest
+from sklearn.datasets import make_classification, make_regression
+
+from skmlp import MLPClassifier, MLPRegressor
+from skmlp._callbacks import CALLBACKS_AVAILABLE
+from skmlp._mlp import _is_state
+from skmlp._network import Network
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+SMALL = dict(hidden_layer_sizes=(8,), max_iter=5, random_state=0)
+STOCHASTIC = ["sgd", "adam", "rmsprop", "adagrad"]
+
+
+@pytest.fixture
+def classification():
+    return make_classification(n_samples=120, n_features=6, n_informative=4, n_classes=3,
+                               random_state=0)
+
+
+@pytest.fixture
+def regression():
+    X, y = make_regression(n_samples=120, n_features=6, random_state=0)
+    return X, y / y.std()
+
+
+def _fitted_state(estimator, with_times=True):
+    """Every fitted attribute (and the private training state), deep-copied to compare.
+
+    ``with_times=False`` leaves out the seconds each epoch took (two runs never agree).
+    """
+    state = copy.deepcopy({name: value for name, value in vars(estimator).items()
+                           if _is_state(name) and name != "_network"})
+    if not with_times:
+        state["history_"].pop("time")
+    return pickle.dumps(state)
+
+
+def _assert_unchanged(estimator, before, X):
+    assert _fitted_state(estimator) == before["state"]
+    np.testing.assert_array_equal(estimator.predict(X), before["predict"])
+
+
+def _snapshot(estimator, X):
+    return {"state": _fitted_state(estimator), "predict": estimator.predict(X).copy()}
+
+
+def test_rejected_y_keeps_classes_and_features(classification):
+    X, y = classification
+    clf = MLPClassifier(**SMALL).fit(X, y)
+    before = _snapshot(clf, X)
+    with pytest.raises(ValueError, match="only one class"):
+        clf.fit(X[:, :4], np.zeros(len(X)))  # new width, then a rejected y
+    _assert_unchanged(clf, before, X)
+    assert clf.n_features_in_ == 6
+
+
+def test_rejected_sample_weight_keeps_output_shape(regression):
+    X, y = regression
+    reg = MLPRegressor(**SMALL).fit(X, y)
+    before = _snapshot(reg, X)
+    with pytest.raises(ValueError, match="Negative"):
+        reg.fit(X, np.c_[y, y], sample_weight=-np.ones(len(X)))
+    _assert_unchanged(reg, before, X)
+    assert reg.predict(X).shape == (len(X),)
+
+
+@pytest.mark.skipif(not CALLBACKS_AVAILABLE, reason="needs scikit-learn >= 1.9 callbacks")
+def test_callback_failing_in_setup_keeps_the_trained_model(classification):
+    class FailingSetup:
+        def setup(self, estimator, context):
+            raise RuntimeError("setup failed")
+
+        def teardown(self, estimator, context):
+            pass
+
+        def on_fit_task_begin(self, context, **kwargs):
+            pass
+
+        def on_fit_task_end(self, context, **kwargs):
+            pass
+
+    X, y = classification
+    clf = MLPClassifier(**SMALL).fit(X, y)
+    before = _snapshot(clf, X)
+    clf.set_callbacks(FailingSetup())
+    with pytest.raises(RuntimeError, match="setup failed"):
+        clf.fit(X, y)
+    _assert_unchanged(clf, before, X)
+
+
+@pytest.mark.parametrize("exception", [MemoryError, KeyboardInterrupt])
+@pytest.mark.parametrize("solver", ["adam", "lbfgs"])
+def test_exception_during_training_keeps_the_model(classification, monkeypatch, exception,
+                                                   solver):
+    X, y = classification
+    clf = MLPClassifier(**SMALL, solver=solver).fit(X, y)
+    before = _snapshot(clf, X)
+    calls = []
+    original = Network.loss_and_gradient
+
+    def fail_on_third_call(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise exception
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Network, "loss_and_gradient", fail_on_third_call)
+    for warm_start in (False, True):
+        calls.clear()
+        with pytest.raises(exception):
+            clf.set_params(warm_start=warm_start).fit(X, y)
+        _assert_unchanged(clf, before, X)
+    # self-consistent, and training goes on as if nothing happened
+    assert clf.n_iter_ == len(clf.loss_curve_) == len(clf.history_["loss"])
+
+
+def test_first_fit_that_fails_leaves_the_estimator_unfitted(regression, monkeypatch):
+    X, y = regression
+    reg = MLPRegressor(**SMALL)
+    monkeypatch.setattr(Network, "loss_and_gradient", lambda *a, **k: (_ for _ in ()).throw(
+        MemoryError))
+    with pytest.raises(MemoryError):
+        reg.fit(X, y)
+    assert not [name for name in vars(reg) if _is_state(name)]
+
+
+@pytest.mark.parametrize("solver", STOCHASTIC)
+@pytest.mark.parametrize("class_weight", [None, "balanced"])
+def test_rejected_partial_fit_batch_leaves_no_trace(classification, solver, class_weight):
+    """After a batch rejected as diverging, the next good batch trains exactly as if the
+    rejected one never came: parameters, optimizer, schedule, counters, class counts."""
+    X, y = classification
+    classes = np.unique(y)
+    params = dict(**SMALL, solver=solver, class_weight=class_weight, batch_size=40)
+    clean = MLPClassifier(**params).partial_fit(X[:60], y[:60], classes=classes)
+    rejected = copy.deepcopy(clean)
+    bad_X = np.full((40, X.shape[1]), 1e300)
+    bad_y = np.arange(40) % 3  # some labels wrong by 1e300: the loss overflows
+    before = _snapshot(rejected, X)
+    with pytest.raises(ValueError, match="diverged"):
+        rejected.partial_fit(bad_X, bad_y)
+    _assert_unchanged(rejected, before, X)
+    for model in (clean, rejected):
+        model.partial_fit(X[60:], y[60:])
+    assert _fitted_state(rejected, with_times=False) == _fitted_state(clean, with_times=False)
+    for a, b in zip(rejected.coefs_ + rejected.intercepts_, clean.coefs_ + clean.intercepts_):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_rejected_partial_fit_labels_do_not_count_for_balanced(classification):
+    X, y = classification
+    clf = MLPClassifier(**SMALL, class_weight="balanced")
+    clf.partial_fit(X, y, classes=np.unique(y))
+    counts = clf._class_weighting.counts.copy()
+    with pytest.raises(ValueError, match="not seen"):
+        clf.partial_fit(X[:10], np.full(10, 7))
+    with pytest.raises(ValueError, match="diverged"):
+        clf.partial_fit(np.full((10, X.shape[1]), 1e300), np.arange(10) % 3)
+    np.testing.assert_array_equal(clf._class_weighting.counts, counts)
+
+
+def test_set_params_is_all_or_nothing():
+    from skmlp.initializers import Normal
+
+    clf = MLPClassifier(alpha=1e-4, weight_init=Normal(std=0.1))
+    before = clf.get_params(deep=True)
+    with pytest.raises(ValueError, match="Invalid parameter 'bogus'"):
+        clf.set_params(alpha=3.0, weight_init__std=0.5, bogus=1)
+    assert clf.get_params(deep=True) == before
+
+
+def test_every_attribute_a_fit_sets_is_committed_state(classification, regression):
+    """A fit sets only constructor parameters and fitted state: nothing escapes the commit."""
+    for estimator, (X, y), then_partial_fit in [
+        (MLPClassifier(**SMALL, early_stopping=True, class_weight="balanced"), classification,
+         False),
+        (MLPClassifier(**SMALL, class_weight="balanced"), classification, True),
+        (MLPRegressor(**SMALL, solver="lbfgs"), regression, False),
+        (MLPRegressor(**SMALL, solver="sgd"), regression, True),
+    ]:
+        params = set(estimator.get_params(deep=False))
+        estimator.fit(X, y)
+        if then_partial_fit:
+            estimator.partial_fit(X, y)
+        unknown = {name for name in vars(estimator)
+                   if name not in params and not _is_state(name)}
+        assert not unknown
+
+
+def test_lbfgs_interrupted_keeps_a_consistent_model(regression, monkeypatch):
+    X, y = regression
+    reg = MLPRegressor(**SMALL, solver="lbfgs").fit(X, y)
+    assert reg.n_iter_ == len(reg.loss_curve_) == len(reg.history_["loss"]) > 0
+    before = _snapshot(reg, X)
+    calls = []
+    original = Network.loss_and_gradient
+
+    def interrupt(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 4:
+            raise KeyboardInterrupt
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Network, "loss_and_gradient", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        reg.fit(X, y)
+    _assert_unchanged(reg, before, X)
