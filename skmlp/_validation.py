@@ -36,13 +36,43 @@ def check_dropout(dropout, n_hidden):
 def check_sample_weight(sample_weight, n_samples, dtype):
     """Validate ``sample_weight`` into a new float array (the caller's is never modified).
 
-    Returns None when ``sample_weight`` is None.
+    Parameters
+    ----------
+    sample_weight : array-like of shape (n_samples,), scalar or None
+        Real, finite, non-negative weights, not all zero; a scalar weighs every
+        sample the same.
+    n_samples : int
+        Number of samples the weights are for.
+    dtype : dtype
+        dtype of the returned array (that of ``X``).
+
+    Returns
+    -------
+    weights : ndarray of shape (n_samples,) or None
+        A new array; None when ``sample_weight`` is None.
+
+    Raises
+    ------
+    ValueError
+        For complex, non-numeric, NaN, infinite or negative weights, all-zero
+        weights, or the wrong number of weights.
     """
     if sample_weight is None:
         return None
-    weights = np.array(sample_weight, dtype=dtype)  # always a copy
+    weights = np.asarray(sample_weight)
+    # numpy would cast complex to float by dropping the imaginary part, with only a warning
+    if weights.dtype.kind == "c":
+        raise ValueError("sample_weight is complex; pass real, non-negative weights.")
+    if weights.dtype.kind in "USV":  # numpy would parse numeric strings
+        raise ValueError(f"sample_weight must be real numbers, got dtype {weights.dtype}.")
+    try:
+        weights = np.array(weights, dtype=np.float64)  # always a copy
+    except (TypeError, ValueError) as error:  # strings, None, complex in an object array
+        raise ValueError(
+            f"sample_weight must be real numbers; could not convert it to float ({error})."
+        ) from error
     if weights.ndim == 0:
-        weights = np.full(n_samples, weights, dtype=dtype)
+        weights = np.full(n_samples, weights)
     if weights.shape != (n_samples,):
         raise ValueError(
             f"sample_weight.shape == {weights.shape}, expected ({n_samples},): "
@@ -56,16 +86,45 @@ def check_sample_weight(sample_weight, n_samples, dtype):
         raise ValueError(
             "Sample weights must contain at least one non-zero number; all weights are zero."
         )
+    with np.errstate(over="ignore"):  # reported below, with advice
+        weights = weights.astype(dtype, copy=False)
+    if not np.all(np.isfinite(weights)):
+        raise ValueError(
+            f"sample_weight has values too large for {np.dtype(dtype)}; divide the weights "
+            "by a common factor (only their ratios matter)."
+        )
     return weights
 
 
-def raise_if_diverged(loss, params, where, learning_rate_init=None):
-    """Raise ValueError when training produced a non-finite loss or parameters.
+def scale_sample_weight(weights, dtype):
+    """``(weights / scale, scale)`` in ``dtype``, with ``scale`` a power of two near the largest.
 
+    Only ratios of weights matter to the weighted mean of the loss, so dividing by an
+    exact power of two changes no result; it keeps tiny or huge (but finite) float64
+    weights from underflowing to 0 or overflowing to inf when cast to float32. The
+    penalty's ``n`` multiplies ``scale`` back (``Network.loss_and_gradient``).
+    """
+    largest = 0.0 if weights is None else float(weights.max())
+    if largest == 0.0:  # no weights, or all zero (the training loop says so)
+        return weights if weights is None else weights.astype(dtype), 1.0
+    scale = float(2.0 ** np.round(np.log2(largest)))
+    return (weights / scale).astype(dtype, copy=False), scale
+
+
+def raise_if_diverged(loss, params, where, learning_rate_init=None, *, reference_loss=None,
+                      factor=np.inf):
+    """Raise ValueError when training diverged.
+
+    It has when the loss or the parameters are not finite, or when the loss grew past
+    ``factor`` times ``reference_loss`` (the loss at initialization): a loss that
+    explodes by orders of magnitude is as broken as one that overflows.
     ``learning_rate_init`` is named in the advice for the solvers that use it.
     """
-    if np.isfinite(loss) and np.all(np.isfinite(params)):
+    exploded = bool(reference_loss) and reference_loss > 0 and loss > factor * reference_loss
+    if np.isfinite(loss) and np.all(np.isfinite(params)) and not exploded:
         return
+    what = (f"the loss grew from {reference_loss:.3g} at initialization to {loss:.3g}"
+            if exploded and np.isfinite(loss) else "the loss or the parameters became inf or NaN")
     rate_advice = (
         f"The learning rate (learning_rate_init={learning_rate_init}) is probably too high "
         "for this problem, or the inputs are not scaled: lower learning_rate_init, or "
@@ -73,6 +132,6 @@ def raise_if_diverged(loss, params, where, learning_rate_init=None):
         else "The inputs are probably not scaled: "
     )
     raise ValueError(
-        f"Training diverged ({where}): the loss or the parameters became inf or NaN. "
+        f"Training diverged ({where}): {what}. "
         f"{rate_advice}scale X (e.g. StandardScaler in a Pipeline) and, for regression, y."
     )
