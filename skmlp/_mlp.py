@@ -811,25 +811,28 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
     ----------
     hidden_layer_sizes : tuple of int, default=(100,)
         Number of units of each hidden layer; ``()`` for no hidden layer.
-    activation : {"identity", "logistic", "tanh", "relu", "leaky_relu", "elu", "gelu"}, \
-            default="relu"
-        Hidden-layer activation. ``leaky_relu`` has slope 0.01, ``elu`` alpha 1,
-        ``gelu`` is the exact (erf) form.
+    activation : str, default="relu"
+        Hidden-layer activation: ``"identity"``, ``"logistic"``, ``"tanh"``,
+        ``"relu"``, ``"leaky_relu"``, ``"elu"`` or ``"gelu"``. ``leaky_relu`` has
+        slope 0.01, ``elu`` alpha 1, ``gelu`` is the exact (erf) form.
     weight_init : str or Initializer, default="auto"
         Weight initializer: a name from ``skmlp.initializers.INITIALIZERS`` or an
         initializer object (tunable as ``weight_init__<param>``). ``"auto"`` is
-        ``"he_uniform"`` for relu, leaky_relu, elu and gelu, whose outputs halve
-        the variance of their inputs, and ``"glorot_uniform"`` otherwise.
+        scikit-learn's own rule, so a default model starts where scikit-learn's
+        does: uniform on ``±sqrt(6 / (fan_in + fan_out))`` (``"glorot_uniform"``),
+        ``±sqrt(2 / (fan_in + fan_out))`` for the logistic activation.
     bias_init : str or Initializer, default="zeros"
         Bias initializer, with the same choices as ``weight_init`` (no ``"auto"``).
-    loss : {"log_loss", "binary_crossentropy", "categorical_crossentropy"}, \
-            default="log_loss"
-        ``binary_crossentropy`` trains one sigmoid unit per class (one-vs-rest on
-        multiclass targets, with ``predict_proba`` rows normalized);
+    loss : str, default="log_loss"
+        ``"log_loss"``, ``"binary_crossentropy"`` or ``"categorical_crossentropy"``.
+        ``log_loss`` is scikit-learn's objective: categorical cross-entropy for
+        multiclass targets, the binary cross-entropy *summed* over the outputs for
+        binary and multilabel ones. The Keras/PyTorch names compute theirs:
+        ``binary_crossentropy`` (mean over the outputs) trains one sigmoid unit
+        per class (one-vs-rest on multiclass targets, with ``predict_proba`` rows
+        normalized);
         ``categorical_crossentropy`` a softmax (two units for binary targets,
-        an error for multilabel targets); ``log_loss`` picks binary cross-entropy
-        for binary and multilabel targets and categorical cross-entropy for
-        multiclass ones.
+        an error for multilabel targets).
     solver : {"sgd", "adam", "rmsprop", "adagrad", "lbfgs"}, default="adam"
         Optimizer. ``lbfgs`` minimizes the full-batch loss with scipy's L-BFGS-B.
     alpha : float, default=1e-4
@@ -852,7 +855,8 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
     power_t : float, default=0.5
         Exponent of the ``invscaling`` schedule.
     max_iter : int, default=200
-        Maximum number of epochs (stochastic solvers) or iterations (lbfgs).
+        Maximum number of epochs (stochastic solvers) or iterations (lbfgs) of
+        one call to ``fit``; a warm-started fit runs up to ``max_iter`` more.
     tol : float, default=1e-4
         Improvement below which an epoch counts as no improvement.
     n_iter_no_change : int or np.inf, default=10
@@ -868,6 +872,8 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         (when there is a validation set), the learning rate and the epoch's seconds.
     warm_start : bool, default=False
         Start ``fit`` from the fitted parameters (with a fresh optimizer state).
+        The network (layer sizes, activation, loss) and, for a classifier, the
+        classes must be those fitted; otherwise ``fit`` raises ``ValueError``.
     momentum : float, default=0.9
         SGD momentum.
     nesterovs_momentum : bool, default=True
@@ -890,8 +896,8 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
     class_weight : dict, list of dict, "balanced" or None, default=None
         Weights of the classes, multiplied into the sample weights
         (``sklearn.utils.class_weight.compute_sample_weight``). ``"balanced"``
-        weighs classes inversely to their frequency; not available in
-        ``partial_fit``.
+        weighs classes inversely to their (sample-weighted) frequency; in
+        ``partial_fit`` the frequencies are counted over every call so far.
 
     Attributes
     ----------
@@ -929,7 +935,9 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Feature names, when X has string column names.
     n_iter_ : int
-        Number of epochs run (lbfgs: iterations).
+        Number of epochs (lbfgs: iterations) run by the last call, as in
+        scikit-learn; ``loss_curve_`` and ``t_`` keep growing over warm-started
+        fits and ``partial_fit`` calls.
     n_layers_ : int
         Number of layers, input and output included.
     n_outputs_ : int
@@ -944,6 +952,13 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
 
     Notes
     -----
+    Every call is all-or-nothing: ``fit``, ``partial_fit`` and ``set_params``
+    either succeed or leave the estimator exactly as it was, whatever fails
+    (bad input, a diverging step, a callback, ``KeyboardInterrupt``,
+    ``MemoryError``). A fit diverges when its loss or parameters become
+    non-finite or its loss grows past 1e4 times the loss at initialization; it
+    raises ``ValueError``.
+
     The training loss is the weighted mean of per-sample losses plus
     ``alpha / (2 n) * sum(W**2) + alpha_l1 / n * sum(|W|)`` with ``n`` the
     batch's sample count (or weight sum). Probabilities are clipped to
@@ -1258,17 +1273,90 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
 class MLPRegressor(RegressorMixin, BaseMLP):
     """Multilayer perceptron regressor.
 
-    Parameters are those of :class:`MLPClassifier` (without ``class_weight``),
-    except:
-
     Parameters
     ----------
-    loss : {"squared_error", "absolute_error", "huber", "poisson"}, default="squared_error"
-        ``squared_error`` is the mean of squared errors over samples and outputs
-        (PyTorch's ``mse_loss``), ``absolute_error`` the mean absolute error,
-        ``huber`` quadratic within ``huber_delta`` and linear beyond,
-        ``poisson`` the Poisson negative log-likelihood with an exp output
-        (targets must be >= 0).
+    hidden_layer_sizes : tuple of int, default=(100,)
+        Number of units of each hidden layer; ``()`` for no hidden layer.
+    activation : str, default="relu"
+        Hidden-layer activation: ``"identity"``, ``"logistic"``, ``"tanh"``,
+        ``"relu"``, ``"leaky_relu"``, ``"elu"`` or ``"gelu"``. ``leaky_relu`` has
+        slope 0.01, ``elu`` alpha 1, ``gelu`` is the exact (erf) form.
+    weight_init : str or Initializer, default="auto"
+        Weight initializer: a name from ``skmlp.initializers.INITIALIZERS`` or an
+        initializer object (tunable as ``weight_init__<param>``). ``"auto"`` is
+        scikit-learn's own rule, so a default model starts where scikit-learn's
+        does: uniform on ``±sqrt(6 / (fan_in + fan_out))`` (``"glorot_uniform"``),
+        ``±sqrt(2 / (fan_in + fan_out))`` for the logistic activation.
+    bias_init : str or Initializer, default="zeros"
+        Bias initializer, with the same choices as ``weight_init`` (no ``"auto"``).
+    loss : str, default="squared_error"
+        ``"squared_error"``, ``"mse"``, ``"absolute_error"``, ``"huber"`` or
+        ``"poisson"``. ``squared_error`` is scikit-learn's objective, half the
+        mean of squared errors over samples and outputs; ``mse`` is PyTorch's and
+        Keras' mean of squared errors (twice ``squared_error``); ``absolute_error``
+        the mean absolute error; ``huber`` PyTorch's Huber loss, quadratic within
+        ``huber_delta`` and linear beyond; ``poisson`` the Poisson negative
+        log-likelihood with an exp output (targets must be >= 0).
+    solver : {"sgd", "adam", "rmsprop", "adagrad", "lbfgs"}, default="adam"
+        Optimizer. ``lbfgs`` minimizes the full-batch loss with scipy's L-BFGS-B.
+    alpha : float, default=1e-4
+        L2 penalty strength.
+    alpha_l1 : float, default=0.0
+        L1 penalty strength.
+    penalize_intercepts : bool, default=False
+        Whether the L1 and L2 penalties also apply to the intercepts.
+    dropout : float or array-like of float, default=0.0
+        Inverted-dropout rate of the hidden-layer outputs during training, one
+        for all hidden layers or one per hidden layer, in [0, 1). Needs a
+        stochastic solver.
+    batch_size : int or "auto", default="auto"
+        Minibatch size of the stochastic solvers; ``"auto"`` is
+        ``min(200, n_samples)``.
+    learning_rate : {"constant", "invscaling", "adaptive", "cosine"}, default="constant"
+        Learning-rate schedule of the stochastic solvers.
+    learning_rate_init : float, default=1e-3
+        Initial learning rate.
+    power_t : float, default=0.5
+        Exponent of the ``invscaling`` schedule.
+    max_iter : int, default=200
+        Maximum number of epochs (stochastic solvers) or iterations (lbfgs) of
+        one call to ``fit``; a warm-started fit runs up to ``max_iter`` more.
+    tol : float, default=1e-4
+        Improvement below which an epoch counts as no improvement.
+    n_iter_no_change : int or np.inf, default=10
+        Epochs without improvement before stopping (or, with the ``adaptive``
+        schedule, before dividing the learning rate by 5).
+    shuffle : bool, default=True
+        Whether to shuffle the samples every epoch.
+    random_state : int, RandomState instance or None, default=None
+        Seeds initialization, shuffling, dropout masks and the validation
+        split; an int gives reproducible fits.
+    verbose : bool, default=False
+        Print one line per epoch: the training loss, the validation loss and score
+        (when there is a validation set), the learning rate and the epoch's seconds.
+    warm_start : bool, default=False
+        Start ``fit`` from the fitted parameters (with a fresh optimizer state).
+        The network (layer sizes, activation, loss) and, for a classifier, the
+        classes must be those fitted; otherwise ``fit`` raises ``ValueError``.
+    momentum : float, default=0.9
+        SGD momentum.
+    nesterovs_momentum : bool, default=True
+        Whether SGD uses Nesterov's momentum.
+    beta_1, beta_2 : float, default=0.9, 0.999
+        Adam's moment decay rates.
+    epsilon : float, default=1e-8
+        Numerical stability term of Adam, RMSprop and Adagrad.
+    rho : float, default=0.9
+        RMSprop decay rate.
+    early_stopping : bool, default=False
+        Stop when the validation score stops improving and restore the best
+        parameters. Holds out a stratified ``validation_fraction`` of the
+        training data unless ``X_val``/``y_val`` are passed to ``fit``.
+        Stochastic solvers only.
+    validation_fraction : float, default=0.1
+        Share of the training data held out for early stopping.
+    max_fun : int, default=15000
+        Maximum number of loss evaluations of lbfgs.
     huber_delta : float, default=1.0
         Residual size where the Huber loss turns from quadratic to linear.
 
@@ -1276,22 +1364,45 @@ class MLPRegressor(RegressorMixin, BaseMLP):
     ----------
     loss_ : float
         Training loss of the last epoch (or final lbfgs loss), penalty included.
+    best_loss_ : float or None
+        Lowest training loss; None with early stopping.
     loss_curve_ : list of float
         Training loss per epoch (lbfgs: per iteration).
     history_ : dict of lists
-        Per-epoch training history; see :class:`MLPClassifier`.
+        One entry per epoch (lbfgs: per iteration): ``"loss"``, ``"validation_loss"``
+        and ``"validation_score"`` (NaN without a validation set), ``"learning_rate"``
+        (NaN for lbfgs), ``"time"`` (seconds), and per layer (a list of
+        ``n_layers_ - 1`` floats) ``"weight_mean"``, ``"weight_std"``,
+        ``"weight_norm"``, ``"bias_mean"``, ``"bias_std"``, ``"bias_norm"`` at the end
+        of the epoch and ``"weight_grad_norm"``, ``"bias_grad_norm"``, the mean over
+        the epoch's minibatches of the gradient's L2 norm. ``warm_start`` and
+        ``partial_fit`` append to it. :mod:`skmlp.plot` draws it.
     validation_scores_ : list of float or None
         Validation R^2 per epoch, when there is a validation set.
     validation_loss_curve_ : list of float or None
-        Validation loss per epoch, when there is a validation set.
-    coefs_, intercepts_ : list of ndarray
-        Weights and biases per layer; ``coefs_[i]`` has shape ``(fan_in, fan_out)``.
+        Validation loss (without penalty) per epoch, when there is a validation set.
+    best_validation_score_ : float or None
+        Best validation R^2.
+    t_ : int
+        Number of training samples seen.
+    coefs_ : list of ndarray
+        ``coefs_[i]`` has shape ``(fan_in, fan_out)``: the weights of layer i.
+    intercepts_ : list of ndarray
+        ``intercepts_[i]`` has shape ``(fan_out,)``.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Feature names, when X has string column names.
+    n_iter_ : int
+        Number of epochs (lbfgs: iterations) run by the last call, as in
+        scikit-learn; ``loss_curve_`` and ``t_`` keep growing over warm-started
+        fits and ``partial_fit`` calls.
+    n_layers_ : int
+        Number of layers, input and output included.
     n_outputs_ : int
-        Number of outputs.
+        Number of output units.
     out_activation_ : str
-        ``"identity"``, or ``"exp"`` for the Poisson loss.
-
-    See :class:`MLPClassifier` for the other attributes.
+        Output activation: ``"identity"``, or ``"exp"`` for the Poisson loss.
 
     See Also
     --------
