@@ -23,7 +23,7 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from ._callbacks import CallbackSupportMixin, FitTasks, with_callbacks
-from ._class_weight import ClassWeighting
+from ._class_weight import ClassWeighting, check_class_weight
 from ._history import GradientNorms, new_history, record_epoch
 from ._network import Network, forward
 from ._validation import (
@@ -34,7 +34,7 @@ from ._validation import (
     scale_sample_weight,
 )
 from .activations import ACTIVATIONS, OUTPUT_ACTIVATIONS
-from .initializers import INITIALIZERS, Initializer, auto_initializer, resolve_initializer
+from .initializers import INITIALIZERS, Initializer, check_initializer
 from .losses import (
     CLASSIFICATION_LOSSES,
     LOG_LOSS,
@@ -219,6 +219,9 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
     def _check_partial_fit_call(self, y, classes):
         """Raise if partial_fit lacks what its first call needs."""
 
+    def _check_target_params(self):
+        """Check the parameters of the subclass's targets (class weights) before fitting."""
+
     # --------------------------------------------------------------- public API
     @with_callbacks
     def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None, sample_weight_val=None):
@@ -321,6 +324,11 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         """
         hidden = check_hidden_layer_sizes(self.hidden_layer_sizes)
         dropout = check_dropout(self.dropout, len(hidden))
+        # every parameter is checked at each call, also those a warm start does not use
+        initializers = (check_initializer(self.weight_init, "weight_init",
+                                          activation=self.activation),
+                        check_initializer(self.bias_init, "bias_init"))
+        self._check_target_params()
         stochastic = self.solver in OPTIMIZERS
         self._check_solver_options(dropout, incremental, X_val, y_val, sample_weight_val)
         first_call = not self._is_fitted()
@@ -329,7 +337,7 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                                  same_classes=not (first_call or incremental))
         weights = check_sample_weight(sample_weight, X.shape[0], np.float64)
         weights = self._target_sample_weight(y, weights, incremental)
-        network = self._prepare_network(X.shape[1], hidden, first_call, X.dtype)
+        network = self._prepare_network(X.shape[1], hidden, first_call, X.dtype, initializers)
         Y = Y.astype(network.dtype, copy=False)
         weights, weight_scale = scale_sample_weight(weights, network.dtype)
         validation = None
@@ -405,13 +413,13 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         """Targets after validate_data; subclasses reshape them."""
         return y
 
-    def _prepare_network(self, n_features, hidden, first_call, dtype):
+    def _prepare_network(self, n_features, hidden, first_call, dtype, initializers):
         """The network to train: freshly initialized, or holding the fitted parameters."""
         layer_sizes = [n_features, *hidden, self.n_outputs_]
         output_activation = make_loss(self._loss_name, self).output_activation
         if first_call:
             network = Network(layer_sizes, self.activation, output_activation, dtype)
-            self._initialize_parameters(network)
+            self._initialize_parameters(network, *initializers)
         else:
             self._check_continuation(layer_sizes)
             network = self._fitted_network(output_activation)
@@ -465,14 +473,10 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         return np.random.SeedSequence(seed).spawn(2)
 
-    def _initialize_parameters(self, network):
+    def _initialize_parameters(self, network, weight_init, bias_init):
         init_seed, train_seed = self._seed_sequences()
         rng = np.random.default_rng(init_seed)
         self._rng = np.random.default_rng(train_seed)
-        weight_init = self.weight_init
-        weight_init = (auto_initializer(self.activation) if weight_init == "auto"
-                       else resolve_initializer(weight_init))
-        bias_init = resolve_initializer(self.bias_init)
         sizes = network.layer_sizes
         for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
             fans = dict(fan_in=fan_in, fan_out=fan_out, rng=rng, dtype=network.dtype)
@@ -1085,6 +1089,9 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         """
         return self._partial_fit(X, y, sample_weight, classes=classes)
 
+    def _check_target_params(self):
+        check_class_weight(self.class_weight)
+
     def _check_partial_fit_call(self, y, classes):
         if classes is None and not hasattr(self, "coefs_") and \
                 type_of_target(y) != "multilabel-indicator":
@@ -1113,8 +1120,8 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
             if same_classes and not np.array_equal(np.unique(y), self.classes_):
                 raise ValueError(
                     "warm_start can only be used where `y` has the same classes as in the "
-                    f"previous call to fit. Previously got {self.classes_.tolist()}, `y` has "
-                    f"{np.unique(y).tolist()}. Set warm_start=False to fit the new classes."
+                    f"previous call to fit. Previously got {self.classes_}, `y` has "
+                    f"{np.unique(y)}. Set warm_start=False to fit the new classes."
                 )
             unseen = np.setdiff1d(np.unique(y), self.classes_)
             if unseen.size:
@@ -1145,12 +1152,6 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
             target_type = "binary" if len(binarizer.classes_) == 2 else "multiclass"
         else:
             binarizer.fit(y)
-        if len(binarizer.classes_) < 2:
-            raise ValueError(
-                "Classifier can't train when only one class is present: y contains only "
-                f"the class {binarizer.classes_.tolist()}. Provide samples of at least two "
-                "classes."
-            )
         loss_name = self._resolve_loss_name(target_type)
         if loss_name == "categorical_crossentropy" and target_type == "multilabel-indicator":
             raise ValueError(
@@ -1193,6 +1194,8 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
 
     def _probabilities(self, Z):
         """Probabilities from raw outputs ``Z``, computed so that no row can be NaN."""
+        if len(self.classes_) == 1:  # y had one class: it is certain, as in scikit-learn
+            return np.ones((Z.shape[0], 1), dtype=Z.dtype)
         if self._target_type == "multilabel-indicator":
             proba = expit(Z)
         elif Z.shape[1] == 1:
@@ -1209,6 +1212,8 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
 
     def _labels(self, Z):
         """Labels from raw outputs: every output activation is increasing, so ``z`` decides."""
+        if len(self.classes_) == 1:
+            return np.full(Z.shape[0], self.classes_[0])
         if self._target_type == "multilabel-indicator":
             return (Z > 0).astype(int)
         if Z.shape[1] == 1:

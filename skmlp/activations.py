@@ -76,19 +76,31 @@ def _tanh_backward(A, delta, Z=None):
     return delta
 
 
+#: Read-only zeros by ``(row_shape, dtype)``, for relu. Bounded: at most
+#: ``_ZEROS_MAX_ENTRIES`` arrays (cleared when full, an atomic step when threads share it)
+#: of at most ``_ZEROS_MAX_BYTES`` each.
 _ZEROS = {}
+_ZEROS_MAX_ENTRIES = 8
+_ZEROS_MAX_BYTES = 2**20
 
 
 def _zeros_like(Z):
-    """A read-only zero array shaped like ``Z``, sliced from a cache that only grows.
+    """A read-only zero array shaped like ``Z``, sliced from a small cache, or None.
 
     ``np.maximum(Z, zeros)`` takes numpy's vectorized array-array loop, several
-    times faster than ``np.maximum(Z, 0)``, which broadcasts a scalar.
+    times faster than ``np.maximum(Z, 0)``, which broadcasts a scalar. Arrays
+    larger than ``_ZEROS_MAX_BYTES`` get None: their layer's matrix product
+    costs far more than the slower loop, and caching their zeros would hold
+    megabytes for good.
     """
     n_rows, row_shape = Z.shape[0], Z.shape[1:]
     key = (row_shape, Z.dtype)
     zeros = _ZEROS.get(key)
     if zeros is None or zeros.shape[0] < n_rows:
+        if Z.nbytes > _ZEROS_MAX_BYTES:
+            return None
+        if len(_ZEROS) >= _ZEROS_MAX_ENTRIES:
+            _ZEROS.clear()
         zeros = np.zeros((n_rows, *row_shape), dtype=Z.dtype)
         zeros.flags.writeable = False
         _ZEROS[key] = zeros
@@ -96,7 +108,8 @@ def _zeros_like(Z):
 
 
 def _relu_forward(Z, out=None):
-    return np.maximum(Z, _zeros_like(Z), out=Z)
+    zeros = _zeros_like(Z)
+    return np.maximum(Z, 0 if zeros is None else zeros, out=Z)
 
 
 def _relu_backward(A, delta, Z=None):

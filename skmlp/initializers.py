@@ -10,10 +10,17 @@ Variance-scaling initializers draw with standard deviation
 ``scale=2, fan=fan_in``, LeCun ``scale=1, fan=fan_in``. Their uniform variants
 draw from ``[-limit, limit]`` with ``limit = sqrt(3) * std``, which has that
 standard deviation.
+
+Parameters are checked the scikit-learn way, by ``_parameter_constraints`` on
+each class; ``check_initializer`` runs those checks, so that an estimator's
+``fit`` can reject an impossible initializer before it changes anything.
 """
+
+from numbers import Real
 
 import numpy as np
 from sklearn.base import BaseEstimator
+from sklearn.utils._param_validation import Interval, InvalidParameterError
 
 __all__ = [
     "Initializer",
@@ -32,13 +39,20 @@ __all__ = [
     "resolve_initializer",
 ]
 
+# NaN and infinities lie outside every Interval, so these reject them.
+_FINITE = Interval(Real, None, None, closed="neither")
+_NON_NEGATIVE_FINITE = Interval(Real, 0, None, closed="left")
+
 
 class Initializer(BaseEstimator):
     """Base class of initializers.
 
-    Subclasses implement :meth:`sample`; calling the object returns an array
-    of the requested shape and dtype.
+    Subclasses implement :meth:`sample` and declare their parameters' valid
+    values in ``_parameter_constraints``; calling the object checks them, then
+    returns an array of the requested shape and dtype.
     """
+
+    _parameter_constraints: dict = {}
 
     def __call__(self, shape, *, fan_in, fan_out, rng, dtype=np.float64):
         """Draw initial values.
@@ -58,6 +72,7 @@ class Initializer(BaseEstimator):
         -------
         values : ndarray of shape ``shape``
         """
+        self._validate_params()
         return np.asarray(self.sample(shape, fan_in, fan_out, rng), dtype=dtype)
 
     def sample(self, shape, fan_in, fan_out, rng):
@@ -72,6 +87,8 @@ class Constant(Initializer):
     value : float, default=0.0
         The constant.
     """
+
+    _parameter_constraints = {"value": [_FINITE]}
 
     def __init__(self, value=0.0):
         self.value = value
@@ -105,8 +122,12 @@ class Normal(Initializer):
     Parameters
     ----------
     mean : float, default=0.0
+        Finite.
     std : float, default=0.05
+        Finite and >= 0 (0 makes every value ``mean``).
     """
+
+    _parameter_constraints = {"mean": [_FINITE], "std": [_NON_NEGATIVE_FINITE]}
 
     def __init__(self, mean=0.0, std=0.05):
         self.mean = mean
@@ -122,12 +143,25 @@ class Uniform(Initializer):
     Parameters
     ----------
     low : float, default=-0.05
+        Finite.
     high : float, default=0.05
+        Finite and >= ``low``.
     """
+
+    _parameter_constraints = {"low": [_FINITE], "high": [_FINITE]}
 
     def __init__(self, low=-0.05, high=0.05):
         self.low = low
         self.high = high
+
+    def _validate_params(self):
+        super()._validate_params()
+        # numpy draws from [high, low) without complaint when they are swapped
+        if self.low > self.high:
+            raise InvalidParameterError(
+                f"The 'low' parameter of {type(self).__name__} must be <= its 'high' "
+                f"parameter. Got low={self.low!r} > high={self.high!r} instead."
+            )
 
     def sample(self, shape, fan_in, fan_out, rng):
         return rng.uniform(self.low, self.high, size=shape)
@@ -230,4 +264,51 @@ def resolve_initializer(init):
     """Return an initializer object for a registry name or an initializer."""
     if isinstance(init, str):
         return INITIALIZERS[init]()
+    return init
+
+
+def check_initializer(init, name, *, activation=None):
+    """Resolve and check an estimator's ``weight_init`` or ``bias_init``, changing nothing.
+
+    Parameters
+    ----------
+    init : str or Initializer
+        A name in :data:`INITIALIZERS`, ``"auto"`` (with ``activation``) or an
+        initializer object.
+    name : str
+        The estimator parameter holding ``init`` (``"weight_init"``), for the message.
+    activation : str, default=None
+        The hidden activation; ``"auto"`` resolves by it (:func:`auto_initializer`).
+        ``"auto"`` is invalid without it.
+
+    Returns
+    -------
+    initializer : Initializer
+        ``init`` itself when it is an object; a new instance for a name.
+
+    Raises
+    ------
+    sklearn.utils._param_validation.InvalidParameterError
+        A ValueError (and TypeError) naming ``name``, the initializer and the
+        offending parameter, e.g. ``weight_init=Normal(std=-1): The 'std'
+        parameter of Normal must be a float in the range [0.0, inf). Got -1
+        instead.``
+    """
+    if isinstance(init, str):
+        if init == "auto" and activation is not None:
+            return auto_initializer(activation)
+        if init not in INITIALIZERS:
+            raise InvalidParameterError(
+                f"{name}={init!r} is not an initializer: use one of {sorted(INITIALIZERS)}"
+                f"{' or auto' if activation is not None else ''}, or an Initializer object."
+            )
+        return INITIALIZERS[init]()
+    if not isinstance(init, Initializer):
+        raise InvalidParameterError(
+            f"{name} must be an initializer name or an Initializer object, got {init!r}."
+        )
+    try:
+        init._validate_params()
+    except InvalidParameterError as error:
+        raise InvalidParameterError(f"{name}={init!r}: {error}") from error
     return init

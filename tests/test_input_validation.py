@@ -1,5 +1,6 @@
 """Bad input gets a clear error, and the caller's arrays are never modified."""
 
+import re
 import warnings
 
 import numpy as np
@@ -7,7 +8,16 @@ import pytest
 from sklearn.datasets import make_classification
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 
-from skmlp import MLPClassifier, MLPRegressor
+from skmlp import MLPClassifier, MLPRegressor, activations
+from skmlp.activations import ACTIVATIONS
+from skmlp.initializers import (
+    Constant,
+    GlorotUniform,
+    HeNormal,
+    Normal,
+    Uniform,
+    check_initializer,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -54,10 +64,12 @@ def test_predict_before_fit(data):
         MLPRegressor().predict(data[0])
 
 
-def test_one_class(data):
+def test_one_class_predicts_that_class_as_sklearn_does(data):
     X, _ = data
-    with pytest.raises(ValueError, match="only one class"):
-        MLPClassifier().fit(X, np.zeros(len(X)))
+    model = MLPClassifier(max_iter=5).fit(X, np.full(len(X), 7))
+    np.testing.assert_array_equal(model.predict(X), 7)
+    np.testing.assert_array_equal(model.classes_, [7])
+    np.testing.assert_array_equal(model.predict_proba(X), np.ones((len(X), 1)))
 
 
 def test_too_few_samples_for_early_stopping(data):
@@ -204,3 +216,203 @@ def test_zero_weight_for_every_present_class(data):
     X, y = data
     with pytest.raises(ValueError, match="zero weight"):
         MLPClassifier(class_weight={0: 0.0, 1: 0.0, 2: 0.0}).fit(X, y)
+
+
+# ------------------------------------------------- sample_weight, class_weight, initializers
+def _fitted_state(est):
+    """What a failed fit must leave as it was: the parameters and the training record."""
+    return ([a.copy() for a in est.coefs_ + est.intercepts_], est.n_iter_,
+            list(est.loss_curve_), est.t_)
+
+
+def _assert_state_unchanged(est, state):
+    params, n_iter, loss_curve, t = state
+    for old, new in zip(params, est.coefs_ + est.intercepts_, strict=True):
+        np.testing.assert_array_equal(old, new)
+    assert (est.n_iter_, est.loss_curve_, est.t_) == (n_iter, loss_curve, t)
+
+
+BAD_SAMPLE_WEIGHTS = [
+    pytest.param(lambda n: np.linspace(1, 2, n) + 1j, "complex", id="complex"),
+    pytest.param(lambda n: np.array([1 + 0j] * n, dtype=object), "real numbers",
+                 id="complex-objects"),
+    pytest.param(lambda n: np.array(["1.5"] * n), "real numbers", id="numeric-strings"),
+    pytest.param(lambda n: np.r_[np.nan, np.ones(n - 1)], "NaN or infinity", id="nan"),
+    pytest.param(lambda n: np.r_[np.ones(n - 1), np.inf], "NaN or infinity", id="inf"),
+    pytest.param(lambda n: np.r_[-0.5, np.ones(n - 1)], "Negative", id="negative"),
+]
+
+
+@pytest.mark.parametrize("make_weights, match", BAD_SAMPLE_WEIGHTS)
+@pytest.mark.parametrize("Estimator", [MLPClassifier, MLPRegressor])
+def test_bad_sample_weight_is_a_value_error(data, Estimator, make_weights, match):
+    X, y = data
+    weights = make_weights(len(X))
+    copy = weights.copy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no ComplexWarning: an error, not a silent cast
+        with pytest.raises(ValueError, match=match):
+            Estimator(hidden_layer_sizes=(4,), max_iter=2).fit(X, y, sample_weight=weights)
+    np.testing.assert_array_equal(weights, copy)
+
+
+@pytest.mark.parametrize("make_weights, match", BAD_SAMPLE_WEIGHTS)
+@pytest.mark.parametrize("method", ["fit", "warm_start", "partial_fit"])
+def test_fit_with_bad_sample_weight_leaves_the_fitted_model(data, method, make_weights, match):
+    X, y = data
+    est = MLPClassifier(hidden_layer_sizes=(4,), max_iter=3, random_state=0).fit(X, y)
+    state = _fitted_state(est)
+    est.set_params(warm_start=method == "warm_start")
+    fit = est.partial_fit if method == "partial_fit" else est.fit
+    with pytest.raises(ValueError, match=match):
+        fit(X, y, sample_weight=make_weights(len(X)))
+    _assert_state_unchanged(est, state)
+
+
+BAD_CLASS_WEIGHTS = [1 + 2j, np.complex128(1), np.nan, np.inf, -np.inf, -1.0, "2", None, [1.0]]
+
+
+@pytest.mark.parametrize("bad", BAD_CLASS_WEIGHTS, ids=repr)
+def test_bad_class_weight_names_the_class(data, bad):
+    X, y = data
+    with pytest.raises(ValueError, match=r"class_weight has weight .* for class 1\b"):
+        MLPClassifier(hidden_layer_sizes=(4,), max_iter=2,
+                      class_weight={0: 1.0, 1: bad}).fit(X, y)
+
+
+@pytest.mark.parametrize("bad", [np.nan, -2.0, 1j], ids=repr)
+def test_bad_class_weight_of_one_label_names_the_label_and_class(bad):
+    X, Y = make_multilabel_data()
+    class_weight = [{0: 1.0, 1: 2.0}, {0: 1.0, 1: bad}, "balanced"]
+    with pytest.raises(ValueError, match=r"class_weight\[1\] has weight .* for class 1\b"):
+        MLPClassifier(hidden_layer_sizes=(4,), max_iter=2, class_weight=class_weight).fit(X, Y)
+
+
+def make_multilabel_data():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((60, 4))
+    return X, (X[:, :3] > 0).astype(int)
+
+
+def test_check_class_weight_is_a_pure_function():
+    from skmlp._class_weight import check_class_weight
+
+    weights = {"a": 1, "b": np.float32(0.5)}
+    checked = check_class_weight(weights, classes=["a", "b", "c"])
+    assert checked == [{"a": 1.0, "b": 0.5}] and checked[0] is not weights
+    assert all(type(w) is float for w in checked[0].values())
+    assert weights == {"a": 1, "b": np.float32(0.5)}
+    assert check_class_weight("balanced") == "balanced" and check_class_weight(None) is None
+    assert check_class_weight([{0: 2}, "balanced"], n_columns=2) == [{0: 2.0}, "balanced"]
+    with pytest.raises(ValueError, match="not classes"):
+        check_class_weight({"z": 1.0}, classes=["a", "b"])
+    with pytest.raises(ValueError, match="2 dicts but y has 3 labels"):
+        check_class_weight([{0: 1.0}, {1: 1.0}], n_columns=3)
+    with pytest.raises(ValueError, match=r"class_weight\[0\] must be a dict"):
+        check_class_weight([3.0])
+
+
+def test_partial_fit_with_bad_class_weight_changes_no_class_count(data):
+    X, y = data
+    est = MLPClassifier(hidden_layer_sizes=(4,), class_weight="balanced", random_state=0)
+    est.partial_fit(X, y, classes=[0, 1, 2])
+    counts = est._class_weighting.counts.copy()
+    state = _fitted_state(est)
+    for bad in ({0: 1.0, 1: np.nan}, [{0: 1.0}, {1: 1.0}]):  # a NaN; two dicts for one column
+        est.set_params(class_weight=bad)
+        with pytest.raises(ValueError, match="class 1|2 dicts"):
+            est.partial_fit(X, y)
+        # "balanced" counts the classes of the whole stream: a failed call adds nothing
+        np.testing.assert_array_equal(est._class_weighting.counts, counts)
+        _assert_state_unchanged(est, state)
+
+
+@pytest.mark.parametrize("warm_start", [False, True])
+def test_fit_with_bad_class_weight_leaves_the_fitted_model(data, warm_start):
+    X, y = data
+    est = MLPClassifier(hidden_layer_sizes=(4,), max_iter=3, random_state=0).fit(X, y)
+    state = _fitted_state(est)
+    est.set_params(class_weight={0: 1.0, 1: -1.0}, warm_start=warm_start)
+    with pytest.raises(ValueError, match="class 1"):
+        est.fit(X, y)
+    _assert_state_unchanged(est, state)
+
+
+BAD_INITIALIZERS = [
+    (Normal(std=-1.0), "std"),
+    (Normal(std=np.nan), "std"),
+    (Normal(std=np.inf), "std"),
+    (Normal(mean=np.nan), "mean"),
+    (Normal(mean=-np.inf), "mean"),
+    (Uniform(low=0.1, high=-0.1), "low"),
+    (Uniform(low=np.nan), "low"),
+    (Uniform(high=np.inf), "high"),
+    (Constant(np.nan), "value"),
+    (Constant(np.inf), "value"),
+    (Normal(std="0.1"), "std"),
+]
+
+
+@pytest.mark.parametrize("init, parameter", BAD_INITIALIZERS, ids=repr)
+def test_check_initializer_names_the_estimator_parameter_and_its_own(init, parameter):
+    with pytest.raises(ValueError, match=rf"^weight_init={re.escape(repr(init))}: "
+                                         rf"The '{parameter}' parameter of"):
+        check_initializer(init, "weight_init", activation="relu")
+    # called directly, the initializer checks itself as well
+    with pytest.raises(ValueError, match=f"'{parameter}' parameter"):
+        init((3, 2), fan_in=3, fan_out=2, rng=np.random.default_rng(0))
+
+
+def test_check_initializer_resolves_names_and_keeps_objects():
+    init = Uniform(low=0.2, high=0.2)  # low == high is a constant, and allowed
+    assert check_initializer(init, "bias_init") is init
+    assert type(check_initializer("he_normal", "weight_init")) is type(HeNormal())
+    assert type(check_initializer("auto", "weight_init", activation="tanh")) is GlorotUniform
+    assert check_initializer(Normal(std=0.0), "weight_init").std == 0.0
+    with pytest.raises(ValueError, match="bias_init='auto' is not an initializer"):
+        check_initializer("auto", "bias_init")
+
+
+@pytest.mark.parametrize("init, parameter", BAD_INITIALIZERS, ids=repr)
+@pytest.mark.parametrize("which", ["weight_init", "bias_init"])
+def test_impossible_initializer_is_a_value_error_at_fit(data, which, init, parameter):
+    X, y = data
+    est = MLPClassifier(hidden_layer_sizes=(4,), max_iter=2, **{which: init})
+    with pytest.raises(ValueError, match=rf"{which}=.*'{parameter}' parameter"):
+        est.fit(X, y)
+    assert not hasattr(est, "coefs_")
+
+
+@pytest.mark.parametrize("init, parameter", BAD_INITIALIZERS[:1] + BAD_INITIALIZERS[5:6], ids=repr)
+@pytest.mark.parametrize("warm_start", [False, True])
+def test_fit_with_impossible_initializer_leaves_the_fitted_model(data, init, parameter,
+                                                                 warm_start):
+    X, y = data
+    est = MLPClassifier(hidden_layer_sizes=(4,), max_iter=3, random_state=0).fit(X, y)
+    state = _fitted_state(est)
+    est.set_params(weight_init=init, warm_start=warm_start)
+    with pytest.raises(ValueError, match=f"'{parameter}' parameter"):
+        est.fit(X, y)
+    _assert_state_unchanged(est, state)
+
+
+# --------------------------------------------------------------- relu's cache of zeros
+def test_relu_zero_cache_stays_bounded_over_many_widths():
+    relu = ACTIVATIONS["relu"].forward
+    rng = np.random.default_rng(0)
+    # many widths, row counts (growing and shrinking) and both dtypes; the last
+    # shapes are larger than any cached array (1.5 MB)
+    shapes = [(n_rows, width) for width in range(1, 200, 3) for n_rows in (7, 64, 3)]
+    for dtype in (np.float32, np.float64):
+        for shape in shapes + [(640, 300), (3, 64, 1000)]:
+            Z = rng.standard_normal(shape).astype(dtype)
+            expected = np.where(Z > 0, Z, 0)  # independent of np.maximum
+            out = relu(Z)
+            assert out is Z and out.dtype == dtype
+            np.testing.assert_array_equal(out, expected)
+    # a few arrays of bounded size, never one per width seen (134 widths x dtypes here)
+    cached = list(activations._ZEROS.values())
+    assert len(cached) <= 16
+    assert sum(zeros.nbytes for zeros in cached) <= 16 * 2**20
+    # what is cached stays zero and read-only
+    assert all(not zeros.flags.writeable and not zeros.any() for zeros in cached)
