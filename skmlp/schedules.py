@@ -60,12 +60,15 @@ class InvScaling(Schedule):
 class Adaptive(Schedule):
     """Keep the rate while training improves; divide it by 5 when it stalls.
 
-    Training stops when the rate falls below 1e-6.
+    A stall stops training once the rate is already at most 1e-6 (scikit-learn's
+    rule: the last rate, below 1e-6 after a division, still gets its epochs).
     """
 
     def stalled(self):
+        if self.learning_rate <= ADAPTIVE_MIN_LEARNING_RATE:
+            return True
         self.learning_rate /= ADAPTIVE_DIVISOR
-        return self.learning_rate < ADAPTIVE_MIN_LEARNING_RATE
+        return False
 
 
 class Cosine(Schedule):

@@ -103,11 +103,13 @@ def test_invscaling_divides_by_epoch_to_the_power_t():
     np.testing.assert_allclose(rates, [0.1 / t**0.25 for t in range(1, 6)], rtol=1e-15)
 
 
-def test_adaptive_divides_by_five_and_stops_below_1e_6():
+def test_adaptive_divides_by_five_and_stops_at_1e_6_as_sklearn():
     schedule = Adaptive(1e-5)
     assert not schedule.stalled()
     assert schedule.learning_rate == pytest.approx(2e-6)
-    assert schedule.stalled()  # 4e-7 < 1e-6
+    assert not schedule.stalled()  # 2e-6 > 1e-6: divided again, training goes on
+    assert schedule.learning_rate == pytest.approx(4e-7)
+    assert schedule.stalled()  # already at most 1e-6: stop
 
 
 def test_constant_stops_when_stalled():
