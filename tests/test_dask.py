@@ -1,6 +1,7 @@
 """Dask: dask-ml's Incremental on a larger-than-memory array, and a grid search on a cluster."""
 
 import json
+import os
 import subprocess
 import sys
 import warnings
@@ -101,6 +102,11 @@ def cluster_client():
     cluster.close()
 
 
+def _process_id(estimator, X, y):
+    """A "score" that records which process ran the fit: GridSearchCV scores in the fit's task."""
+    return float(os.getpid())
+
+
 def test_grid_search_on_a_dask_cluster_matches_the_local_search(cluster_client):
     joblib = pytest.importorskip("joblib")
     X, y = load_digits(return_X_y=True)
@@ -111,16 +117,24 @@ def test_grid_search_on_a_dask_cluster_matches_the_local_search(cluster_client):
         "mlpclassifier__weight_init": ["he_normal", "glorot_uniform"],
         "mlpclassifier__dropout": [0.0, 0.2],
     }
+    scoring = {"accuracy": "accuracy", "pid": _process_id}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        local = GridSearchCV(pipe, grid, cv=3, n_jobs=1).fit(X, y)
-        with distributed.get_task_stream(cluster_client) as tasks, \
-                joblib.parallel_backend("dask"):
-            remote = GridSearchCV(pipe, grid, cv=3, n_jobs=-1).fit(X, y)
-    # the fits really ran on the workers
-    workers = {task["worker"] for task in tasks.data}
-    assert len(tasks.data) >= 8 * 3 and workers <= set(cluster_client.scheduler_info()["workers"])
+        local = GridSearchCV(pipe, grid, cv=3, n_jobs=1, scoring=scoring,
+                             refit="accuracy").fit(X, y)
+        with joblib.parallel_backend("dask"):
+            remote = GridSearchCV(pipe, grid, cv=3, n_jobs=-1, scoring=scoring,
+                                  refit="accuracy").fit(X, y)
+    # Every one of the 8 x 3 fits ran in a worker process, whatever joblib's batching
+    # (it groups quick fits into fewer tasks, so the number of tasks says nothing).
+    worker_pids = set(cluster_client.run(os.getpid).values())
+    assert os.getpid() not in worker_pids
+    local_pids = [local.cv_results_[f"split{k}_test_pid"] for k in range(3)]
+    remote_pids = [remote.cv_results_[f"split{k}_test_pid"] for k in range(3)]
+    assert set(np.concatenate(local_pids)) == {os.getpid()}  # the probe tells processes apart
+    assert np.concatenate(remote_pids).shape == (8 * 3,)
+    assert set(np.concatenate(remote_pids)) <= worker_pids
     for key in local.cv_results_:
-        if key.endswith("test_score"):
+        if key.endswith("test_accuracy"):
             np.testing.assert_array_equal(remote.cv_results_[key], local.cv_results_[key])
     assert remote.best_params_ == local.best_params_
