@@ -24,3 +24,15 @@ try:
     import skl2onnx  # noqa: F401
 except ImportError:
     collect_ignore_glob.append("skmlp/onnx.py")
+
+# The tests train on small data, where BLAS threads cost more to start than they save
+# and compete with the joblib workers of the n_jobs=2 tests on a 2-core machine: one
+# BLAS thread for the whole session (the benchmarks in benchmarks/ measure threading).
+import pytest  # noqa: E402
+from threadpoolctl import threadpool_limits  # noqa: E402
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _one_blas_thread():
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
