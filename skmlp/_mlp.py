@@ -667,7 +667,7 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             )
             if batch_loss is None:  # all weights zero: nothing to learn from this batch
                 continue
-            if self._initial_loss is None:  # the first batch is scored before any step
+            if getattr(self, "_initial_loss", None) is None:  # scored before any step
                 self._initial_loss = batch_loss
             grad_norms.add_batch()
             self._optimizer.step(network.params, network.grad, self._schedule.learning_rate)
