@@ -123,8 +123,12 @@ def raise_if_diverged(loss, params, where, learning_rate_init=None, *, reference
     exploded = bool(reference_loss) and reference_loss > 0 and loss > factor * reference_loss
     if np.isfinite(loss) and np.all(np.isfinite(params)) and not exploded:
         return
+    # scikit-learn's sentence for non-finite parameters, so code matching it keeps working
     what = (f"the loss grew from {reference_loss:.3g} at initialization to {loss:.3g}"
-            if exploded and np.isfinite(loss) else "the loss or the parameters became inf or NaN")
+            if exploded and np.isfinite(loss) else
+            "the loss or the parameters became inf or NaN. Solver produced non-finite "
+            "parameter weights. The input data may contain large values and need to be "
+            "preprocessed")
     rate_advice = (
         f"The learning rate (learning_rate_init={learning_rate_init}) is probably too high "
         "for this problem, or the inputs are not scaled: lower learning_rate_init, or "
