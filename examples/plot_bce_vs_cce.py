@@ -47,8 +47,10 @@ plt.show()
 # %%
 # Multilabel: only BCE
 # --------------------
-# With an indicator matrix of labels the default loss is BCE; asking for CCE is an
-# error, because a softmax cannot say "both" or "none".
+# With an indicator matrix of labels the default loss, ``log_loss``, is the binary
+# cross-entropy summed over the labels (scikit-learn's; ``binary_crossentropy`` is its
+# mean over the labels, Keras'), with a sigmoid per label. Asking for CCE is an error,
+# because a softmax cannot say "both" or "none".
 X, Y = make_multilabel_classification(n_samples=600, n_features=10, n_classes=4,
                                       random_state=0)
 model = MLPClassifier(hidden_layer_sizes=(32,), max_iter=300, random_state=0)

@@ -54,7 +54,10 @@ plt.show()
 # Distribution of the hidden layers' biases at three moments of training.
 fig, axes = plt.subplots(1, 3, figsize=(13, 3.5), sharex=True, layout="constrained")
 for ax, (epoch, biases) in zip(axes, snapshots.items()):
-    ParameterDistributionDisplay(biases[:-1], kind="biases").plot(ax=ax, bins=20)
+    display = ParameterDistributionDisplay(biases[:-1], kind="biases").plot(ax=ax, bins=20)
+    # the display names the last array it is given "output layer": here it is not
+    ax.legend([patches[0] for patches in display.patches_],
+              [f"hidden layer {layer}" for layer in range(1, len(biases))])
     ax.set_title(f"after {epoch} epoch{'s' if epoch > 1 else ''}")
 print("hidden bias std per layer now:", np.round(model.history_["bias_std"][-1][:-1], 3))
 plt.show()

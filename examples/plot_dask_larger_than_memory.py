@@ -6,7 +6,8 @@ Training on a larger-than-memory array with dask-ml
 dask-ml's :class:`~dask_ml.wrappers.Incremental` feeds a dask array to an estimator's
 ``partial_fit`` one block at a time. Here the array is 2 million rows by 100 float32
 features (763 MiB) that never exist at once: each block is generated from a seed when
-its task runs, trained on, and released. Needs ``pip install "skmlp[distributed]"``.
+its task runs, trained on, and released. Needs the ``distributed`` extra: from the
+root of a source checkout, ``pip install ".[plot,distributed]"``.
 """
 
 # %%

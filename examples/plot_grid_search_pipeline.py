@@ -52,12 +52,24 @@ results["init"] = [
 ]
 table = results.pivot_table(index="init", columns=["param_mlp__dropout", "param_mlp__alpha"],
                             values="mean_test_score")
-fig, ax = plt.subplots(figsize=(9, 3.8), layout="constrained")
-image = ax.imshow(table.to_numpy(), cmap="viridis", vmin=0.8, vmax=1.0)
-ax.set_xticks(np.arange(table.shape[1]),
-              [f"dropout {d}\nalpha {a:g}" for d, a in table.columns], fontsize="small")
+scores = table.to_numpy()
+fig, ax = plt.subplots(figsize=(8, 4), layout="constrained")
+image = ax.imshow(scores, cmap="viridis", vmin=scores.min(), vmax=1.0)
+# Two levels of column labels: alpha under each column, dropout once per group above.
+ax.set_xticks(np.arange(table.shape[1]), [f"{a:g}" for _, a in table.columns])
+ax.set_xlabel("alpha (L2 penalty)")
+dropouts = table.columns.get_level_values(0)
+group = ax.secondary_xaxis("top")
+group.set_xticks([np.flatnonzero(dropouts == d).mean() for d in dropouts.unique()],
+                 [f"dropout {d}" for d in dropouts.unique()])
+group.tick_params(length=0)
+for boundary in np.flatnonzero(np.diff(dropouts.to_numpy().astype(float))) + 0.5:
+    ax.axvline(boundary, color="w", linewidth=3)
 ax.set_yticks(np.arange(table.shape[0]), table.index)
-for (i, j), value in np.ndenumerate(table.to_numpy()):
-    ax.text(j, i, f"{value:.3f}", ha="center", va="center", color="w", fontsize="small")
+for (i, j), value in np.ndenumerate(scores):
+    # dark text on the light end of the colormap, white on the dark end
+    light = image.norm(value) > 0.6
+    ax.text(j, i, f"{value:.3f}", ha="center", va="center", fontsize="small",
+            color="k" if light else "w")
 fig.colorbar(image, label="mean CV accuracy")
 plt.show()

@@ -3,7 +3,7 @@
 Optimizers and learning-rate schedules
 ======================================
 
-The same network on the digits with each solver, and Adam with each learning-rate
+The same network on the digits with each solver, and SGD with each learning-rate
 schedule. ``history_`` records the loss and the learning rate every epoch used.
 """
 
@@ -40,33 +40,39 @@ solvers = {
     "adagrad": dict(solver="adagrad", learning_rate_init=0.01),
     "lbfgs (per iteration)": dict(solver="lbfgs"),
 }
-fig, (ax_solvers, ax_schedules, ax_rates) = plt.subplots(1, 3, figsize=(15, 4),
-                                                         layout="constrained")
+fig, ax = plt.subplots(figsize=(8, 4.5), layout="constrained")
 for name, params in solvers.items():
     model = MLPClassifier(**common, **params).fit(X, y)
-    ax_solvers.plot(np.arange(1, model.n_iter_ + 1), model.history_["loss"], label=name)
-ax_solvers.set(xlabel="epoch", ylabel="training loss", yscale="log", title="solvers")
-ax_solvers.legend(fontsize="small")
+    ax.plot(np.arange(1, model.n_iter_ + 1), model.history_["loss"], label=name)
+ax.set(xlabel="epoch (L-BFGS: iteration)", ylabel="training loss", yscale="log",
+       title="each solver, same network and data")
+# outside the axes: inside, it would cover the curves
+ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1))
+plt.show()
 
 # %%
 # Schedules
 # ---------
 # ``invscaling`` divides the rate by ``epoch ** power_t``, ``cosine`` anneals it to 0 at
 # ``max_iter``, ``adaptive`` divides it by 5 whenever the loss stalls for
-# ``n_iter_no_change`` epochs (here 5, with ``tol=1e-3``).
+# ``n_iter_no_change`` epochs (here 5, with ``tol=1e-3``). ``constant`` and
+# ``adaptive`` take the same steps until the first stall, so their curves coincide up
+# to there; ``adaptive`` is dashed to keep the line underneath it visible.
 schedules = {
     "constant": dict(),
     "invscaling": dict(learning_rate="invscaling", power_t=0.5),
     "cosine": dict(learning_rate="cosine"),
     "adaptive": dict(learning_rate="adaptive", tol=1e-3, n_iter_no_change=5),
 }
+styles = {"constant": "-", "invscaling": "-", "cosine": "-", "adaptive": "--"}
+fig, (ax_loss, ax_rate) = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
 for name, params in schedules.items():
     model = MLPClassifier(**{**common, **params}, solver="sgd", learning_rate_init=0.05).fit(X, y)
     epochs = np.arange(1, model.n_iter_ + 1)
-    ax_schedules.plot(epochs, model.history_["loss"], label=name)
-    ax_rates.plot(epochs, model.history_["learning_rate"], label=name)
-ax_schedules.set(xlabel="epoch", ylabel="training loss", yscale="log",
-                 title="SGD with each schedule")
-ax_rates.set(xlabel="epoch", ylabel="learning rate", title="the rate each epoch used")
-ax_rates.legend()
+    ax_loss.plot(epochs, model.history_["loss"], styles[name], label=name)
+    ax_rate.plot(epochs, model.history_["learning_rate"], styles[name], label=name)
+ax_loss.set(xlabel="epoch", ylabel="training loss", yscale="log",
+            title="SGD with each schedule")
+ax_rate.set(xlabel="epoch", ylabel="learning rate", title="the rate each epoch used")
+ax_rate.legend()
 plt.show()

@@ -27,13 +27,17 @@ for _ in range(3):
         model.partial_fit(X[start:start + 1_500], y[start:start + 1_500], classes=classes)
         seen.append(model.t_)
         accuracy.append(model.score(X_test, y_test))
-print(f"{model.n_iter_} chunks, {model.t_} samples seen, test accuracy {accuracy[-1]:.3f}")
+# ``n_iter_`` counts the epochs of the last call only (one, as in scikit-learn); the loss
+# curve keeps one entry per call.
+print(f"{len(model.loss_curve_)} chunks, {model.t_} samples seen, "
+      f"test accuracy {accuracy[-1]:.3f}")
 
 # %%
 # Test accuracy after every chunk, and each chunk's training loss from ``history_``.
 fig, ax = plt.subplots(figsize=(7, 4), layout="constrained")
 ax.plot(seen, accuracy, marker=".", label="test accuracy")
 ax.plot(seen, model.history_["loss"], marker=".", label="chunk training loss")
-ax.set(xlabel="samples seen", ylim=(0, 1.2))
+ax.set(xlabel="samples seen", ylabel="accuracy / loss", ylim=(0, 1.2),
+       title="MLPClassifier.partial_fit, 12 chunks per pass, 3 passes")
 ax.legend()
 plt.show()
