@@ -71,7 +71,7 @@ def test_regressor_pipeline_conversion(activation):
     np.testing.assert_allclose(output[:, 0], pipe.predict(X), **TOLERANCE)
 
 
-@pytest.mark.parametrize("loss", ["squared_error", "absolute_error", "huber", "poisson"])
+@pytest.mark.parametrize("loss", ["squared_error", "mse", "absolute_error", "huber", "poisson"])
 def test_regressor_losses_and_multioutput(loss):
     X, Y = make_regression(n_samples=200, n_features=6, n_targets=3, random_state=1)
     X, Y = X.astype(np.float32), (Y / Y.std()).astype(np.float32)
@@ -82,23 +82,32 @@ def test_regressor_losses_and_multioutput(loss):
     np.testing.assert_allclose(output, model.predict(X), **TOLERANCE)
 
 
-@pytest.mark.parametrize("loss", ["log_loss", "categorical_crossentropy"])
-def test_binary_string_labels(multiclass, loss):
-    # log_loss: one sigmoid unit; categorical_crossentropy: two softmax units
+@pytest.mark.parametrize("loss, resolved", [("log_loss", "binary_log_loss"),
+                                            ("binary_crossentropy", "binary_crossentropy"),
+                                            ("categorical_crossentropy",
+                                             "categorical_crossentropy")])
+def test_binary_string_labels(multiclass, loss, resolved):
+    # log_loss and binary_crossentropy: one sigmoid unit; categorical_crossentropy: two softmax
     X, y = multiclass
     y = np.where(y == 0, "no", "yes")
     model = MLPClassifier(**_mlp_kwargs(loss=loss)).fit(X, y)
+    assert model._loss_name == resolved  # the converter sees the resolved loss
     labels, proba = _run(to_onnx(model, X[:1], options={"zipmap": False}), X)
     np.testing.assert_array_equal(labels, model.predict(X))
     np.testing.assert_allclose(proba, model.predict_proba(X), **TOLERANCE)
     assert proba.shape == (len(X), 2)
 
 
-def test_multilabel_indicator_outputs():
+@pytest.mark.parametrize("loss, resolved", [("log_loss", "binary_log_loss"),
+                                            ("binary_crossentropy", "binary_crossentropy")])
+def test_multilabel_indicator_outputs(loss, resolved):
+    # log_loss sums the binary cross-entropy over the labels, binary_crossentropy averages:
+    # different training, the same sigmoid outputs to export
     X, Y = make_multilabel_classification(n_samples=200, n_features=8, n_classes=4,
                                           random_state=0)
     X = X.astype(np.float32)
-    model = MLPClassifier(**_mlp_kwargs()).fit(X, Y)
+    model = MLPClassifier(**_mlp_kwargs(loss=loss)).fit(X, Y)
+    assert model._loss_name == resolved
     labels, proba = _run(to_onnx(model, X[:1], options={"zipmap": False}), X)
     np.testing.assert_array_equal(labels, model.predict(X))
     np.testing.assert_allclose(proba, model.predict_proba(X), **TOLERANCE)
