@@ -55,7 +55,7 @@ DIVERGENCE_FACTOR = 1e4
 #: name ends in "_": a call builds them all on a trial copy and commits them together.
 PRIVATE_STATE = frozenset({
     "_network", "_optimizer", "_schedule", "_rng", "_no_improvement_count",
-    "_initial_loss", "_class_weighting", "_label_binarizer", "_target_type", "_loss_name",
+    "_class_weighting", "_label_binarizer", "_target_type", "_loss_name",
     "_two_softmax_units", "_y_ndim", "_activation",
 })
 
@@ -66,21 +66,60 @@ def _is_state(name):
     return name in PRIVATE_STATE or (name.endswith("_") and not name.startswith("__"))
 
 
-def _copy_state(name, value):
-    """A copy of one piece of fitted state that training can change without touching ``value``.
+class _Appended(list):
+    """What a call appends to a committed list, kept apart until the commit extends it.
 
-    Lists (loss curves) and the history's lists only ever grow by appending floats, so
-    copying the lists suffices; the network is rebuilt from ``coefs_``/``intercepts_`` (which
-    training never writes: it writes its own flat copy); the optimizer, schedule, random
-    generator and class counts are deep-copied.
+    Curves and the history only ever grow by appending, so a trial starts them empty
+    (copying them would cost a partial_fit stream O(calls) per call); ``base`` is the
+    committed list, which nothing touches before :func:`_merge`.
     """
-    if name in ("coefs_", "intercepts_") or value is None:
-        return value
-    if isinstance(value, list):
-        return list(value)
+
+    def __init__(self, base):
+        super().__init__()
+        self.base = base
+
+    def full(self):
+        """The whole list, base and appended entries, as a new list."""
+        return self.base + self
+
+
+#: Fitted lists that training only appends to (and the lists of ``history_``).
+APPEND_ONLY = ("loss_curve_", "validation_scores_", "validation_loss_curve_")
+#: Training state that a continued fit changes in place, so its trial works on a copy.
+UPDATED_IN_PLACE = ("_optimizer", "_schedule", "_rng", "_class_weighting")
+
+
+def _copy_state(name, value):
+    """Continuing training's copy of one piece of fitted state; ``value`` stays untouched.
+
+    The network is rebuilt from ``coefs_``/``intercepts_`` (training writes its own flat
+    copy of them); append-only lists start empty (:class:`_Appended`); the objects that
+    training updates in place are deep-copied; everything else (numbers, names, the label
+    encoder, ``classes_``) is only ever replaced, never changed, and is shared.
+    """
+    if name in APPEND_ONLY and value is not None:
+        return _Appended(value)
     if name == "history_":
-        return {key: list(entries) for key, entries in value.items()}
-    return copy.deepcopy(value)
+        return {key: _Appended(entries) for key, entries in value.items()}
+    if name in UPDATED_IN_PLACE:
+        return copy.deepcopy(value)
+    return value
+
+
+def _merge(value, *, in_place):
+    """A trial's state value as the estimator keeps it: appended entries joined to their base.
+
+    ``in_place`` extends the committed lists (the commit); otherwise new lists are made
+    (a snapshot, which must not change them).
+    """
+    if isinstance(value, _Appended):
+        if not in_place:
+            return value.full()
+        value.base.extend(value)
+        return value.base
+    if isinstance(value, dict) and any(isinstance(v, _Appended) for v in value.values()):
+        return {key: _merge(entries, in_place=in_place) for key, entries in value.items()}
+    return value
 
 
 def _is_stochastic(estimator):
@@ -282,10 +321,11 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
 
     def _commit(self, trial):
         """Replace this estimator's fitted state by the trial's, all at once."""
-        state = {name: value for name, value in vars(trial).items() if _is_state(name)}
-        for name in [name for name in vars(self) if _is_state(name)]:
-            delattr(self, name)
+        state = {name: _merge(value, in_place=True) for name, value in vars(trial).items()
+                 if _is_state(name)}
         vars(self).update(state)
+        for name in [name for name in vars(self) if _is_state(name) and name not in state]:
+            delattr(self, name)
 
     def set_params(self, **params):
         """Set the parameters of this estimator, all of them or (on error) none.
@@ -301,6 +341,7 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         self : estimator instance
             Estimator instance.
         """
+        self._check_param_names(params)  # before anything is set, also in passed objects
         before = self.get_params(deep=True)
         try:
             return super().set_params(**params)
@@ -309,6 +350,21 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             super().set_params(**{k: v for k, v in before.items() if "__" not in k})
             super().set_params(**{k: v for k, v in before.items() if "__" in k})
             raise
+
+    def _check_param_names(self, params):
+        """Raise scikit-learn's error for a name ``set_params`` does not know, changing nothing."""
+        own = self.get_params(deep=False)
+        for key in params:
+            name, _, nested = key.partition("__")
+            if name not in own:
+                raise ValueError(f"Invalid parameter {name!r} for estimator {self}. Valid "
+                                 f"parameters are: {sorted(own)!r}.")
+            if nested:
+                target = params.get(name, own[name])  # an object passed in the same call
+                valid = target.get_params(deep=True) if hasattr(target, "get_params") else {}
+                if nested not in valid:
+                    raise ValueError(f"Invalid parameter {nested!r} for {name}={target!r}. "
+                                     f"Valid parameters are: {sorted(valid)!r}.")
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -345,7 +401,7 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             validation = self._validation_data(X, y, Y, weights, X_val, y_val,
                                                sample_weight_val)
         tasks = FitTasks(
-            callback_owner, self._fitted_snapshot, X, y, sample_weight,
+            callback_owner, lambda: self._fitted_snapshot(callback_owner), X, y, sample_weight,
             task_name="partial_fit" if incremental else "fit",
             # L-BFGS: one more task than iterations, begun but never run (see FitTasks.end)
             max_subtasks=(1 if incremental else self.max_iter) if stochastic
@@ -357,7 +413,7 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         with np.errstate(over="ignore", invalid="ignore"):
             if stochastic:
                 self._fit_stochastic(network, X, Y, weights, weight_scale, dropout, validation,
-                                     incremental, tasks)
+                                     incremental, tasks, fresh=first_call)
             else:
                 self._fit_lbfgs(network, X, Y, weights, weight_scale, tasks)
         tasks.end()
@@ -390,14 +446,26 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 "or use fit."
             )
 
-    def _fitted_snapshot(self):
-        """The fitted state as it is now, copied: what a callback's fitted estimator gets."""
-        state = {name: value for name, value in vars(self).items() if _is_state(name)}
+    def _fitted_snapshot(self, owner):
+        """The fitted state as it is now, copied: what a callback's fitted estimator gets.
+
+        scikit-learn builds that estimator as a copy of ``owner`` (the estimator whose
+        method was called) with these attributes set, so fitted state of ``owner`` that
+        this model lacks (``feature_names_in_`` of an earlier fit) is set to None.
+        """
+        state = dict.fromkeys(name for name in vars(owner) if _is_state(name))
+        for name, value in vars(self).items():
+            if _is_state(name):
+                value = _merge(value, in_place=False)
+                if isinstance(value, list) and name not in ("coefs_", "intercepts_"):
+                    value = list(value)
+                elif name == "history_":
+                    value = {key: list(entries) for key, entries in value.items()}
+                state[name] = value
         state["coefs_"] = [c.copy() for c in self.coefs_]
         state["intercepts_"] = [b.copy() for b in self.intercepts_]
         # the copy must not share the training state of the running fit
-        state.update(_network=None, _optimizer=None, _schedule=None, _rng=None,
-                     loss_curve_=list(getattr(self, "loss_curve_", [])))
+        state.update(_network=None, _optimizer=None, _schedule=None, _rng=None)
         return state
 
     def _validate_input(self, X, y, *, first_call):
@@ -492,7 +560,6 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         self.validation_loss_curve_ = None
         self.best_validation_score_ = None
         self._optimizer = None
-        self._initial_loss = None
 
     def _batch_size(self, n_samples):
         if self.batch_size == "auto":
@@ -573,8 +640,14 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
 
     # ---------------------------------------------------------- stochastic loop
     def _fit_stochastic(self, network, X, Y, weights, weight_scale, dropout, validation,
-                        incremental, tasks):
+                        incremental, tasks, fresh):
         loss = make_loss(self._loss_name, self)
+        # A fresh fit's first batch is scored at initialization: an epoch loss past
+        # DIVERGENCE_FACTOR times it is an explosion. Continued training has no such
+        # reference (a converged model's loss is tiny, and a fresh Adam state may spike
+        # it), nor do losses that can be negative (Poisson): there, only non-finite counts.
+        reference_loss = None
+        watch_explosion = fresh and loss.nonnegative
         self.n_iter_ = 0  # as in scikit-learn: the epochs of this call
         if not incremental or self._optimizer is None:
             self._optimizer = OPTIMIZERS[self.solver](self)
@@ -582,8 +655,9 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             self._no_improvement_count = 0
         early_stopping = self.early_stopping and validation is not None and not incremental
         if validation is not None:
-            self.validation_scores_ = self.validation_scores_ or []
-            self.validation_loss_curve_ = self.validation_loss_curve_ or []
+            # (an empty _Appended is falsy but must be kept: test for None)
+            if self.validation_scores_ is None:
+                self.validation_scores_, self.validation_loss_curve_ = [], []
             if early_stopping:
                 self.best_validation_score_ = -np.inf
                 self._best_params = network.params.copy()
@@ -596,8 +670,15 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             started = time.perf_counter()
             tasks.begin_epoch()
             learning_rate = self._schedule.learning_rate
-            epoch_loss = self._run_epoch(network, loss, X, Y, weights, weight_scale, dropout,
-                                         batch_size, train_rows, grad_norms)
+            epoch_loss, first_batch_loss = self._run_epoch(
+                network, loss, X, Y, weights, weight_scale, dropout, batch_size, train_rows,
+                grad_norms
+            )
+            if watch_explosion and reference_loss is None:
+                reference_loss = first_batch_loss
+            raise_if_diverged(epoch_loss, network.params, f"epoch {self.n_iter_ + 1}",
+                              self.learning_rate_init, reference_loss=reference_loss,
+                              factor=DIVERGENCE_FACTOR)
             self.n_iter_ += 1
             self.t_ += n_train
             self.loss_ = epoch_loss
@@ -637,7 +718,11 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
 
     def _run_epoch(self, network, loss, X, Y, weights, weight_scale, dropout, batch_size,
                    train_rows, grad_norms):
-        """One pass over the data (or its ``train_rows``) in minibatches; the mean batch loss."""
+        """One pass over the data (or its ``train_rows``) in minibatches.
+
+        Returns the (weighted) mean batch loss and the first batch's loss, which was
+        computed before the epoch's first step.
+        """
         n_samples = X.shape[0] if train_rows is None else len(train_rows)
         order = train_rows
         if self.shuffle:
@@ -645,6 +730,7 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         X_batch_buffer = None
         total_loss = 0.0
         total_weight = 0.0
+        first_batch_loss = None
         penalty = self._penalty_kwargs()
         for start in range(0, n_samples, batch_size):
             stop = min(start + batch_size, n_samples)
@@ -667,8 +753,8 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             )
             if batch_loss is None:  # all weights zero: nothing to learn from this batch
                 continue
-            if getattr(self, "_initial_loss", None) is None:  # scored before any step
-                self._initial_loss = batch_loss
+            if first_batch_loss is None:  # scored before any step of this epoch
+                first_batch_loss = batch_loss
             grad_norms.add_batch()
             self._optimizer.step(network.params, network.grad, self._schedule.learning_rate)
             batch_weight = stop - start if w_batch is None else float(w_batch.sum())
@@ -679,11 +765,7 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 "Every sample has zero weight (sample_weight times class_weight): there is "
                 "nothing to learn from. Give some samples a positive weight."
             )
-        epoch_loss = total_loss / total_weight
-        raise_if_diverged(epoch_loss, network.params, f"epoch {len(self.loss_curve_) + 1}",
-                          self.learning_rate_init, reference_loss=self._initial_loss,
-                          factor=DIVERGENCE_FACTOR)
-        return epoch_loss
+        return total_loss / total_weight, first_batch_loss
 
     def _record_validation(self, network, loss, validation, early_stopping):
         """Score the validation set; return its loss and score."""

@@ -107,7 +107,8 @@ def scale_sample_weight(weights, dtype):
     largest = 0.0 if weights is None else float(weights.max())
     if largest == 0.0:  # no weights, or all zero (the training loop says so)
         return weights if weights is None else weights.astype(dtype), 1.0
-    scale = float(2.0 ** np.round(np.log2(largest)))
+    # 2**(exponent of the largest - 1): exact, and finite even for weights near 1.8e308
+    scale = float(np.ldexp(1.0, np.frexp(largest)[1] - 1))
     return (weights / scale).astype(dtype, copy=False), scale
 
 

@@ -33,12 +33,16 @@ class Loss:
         Key of :data:`skmlp.activations.OUTPUT_ACTIVATIONS` giving ``p = out(z)``.
     estimator_params : dict
         Loss constructor argument -> estimator parameter that sets it.
+    nonnegative : bool
+        Whether every per-sample value is >= 0.
     """
 
     name = None
     task = None
     output_activation = "identity"
     estimator_params = {}
+    #: whether every per-sample value is >= 0 (the divergence test compares ratios)
+    nonnegative = True
 
     def value(self, Y, Z, P):
         """Per-sample losses, shape ``(n_samples,)``.
@@ -131,6 +135,7 @@ class Poisson(Loss):
     name = "poisson"
     task = "regression"
     output_activation = "exp"
+    nonnegative = False  # p - y z drops the constant of the deviance
 
     def value(self, Y, Z, P):
         return np.mean(P - Y * Z, axis=1)

@@ -153,3 +153,22 @@ def test_a_loss_that_explodes_but_stays_finite_is_divergence(solver, learning_ra
     with pytest.raises(ValueError, match="Training diverged .* the loss grew from"):
         model.fit(X, y)
     assert not hasattr(model, "coefs_")
+
+
+def test_continued_training_is_not_judged_against_its_first_loss(regression):
+    """The explosion rule compares with the loss at a fresh initialization only: a stream
+    whose later batches are harder, or a warm start of a converged model, is no divergence."""
+    X, y = regression
+    model = MLPRegressor(**SMALL).partial_fit(X[:1], y[:1])  # one sample: a tiny loss
+    model.partial_fit(X, y + 100.0)  # a batch 1e4 x harder: finite, so it trains
+    converged = MLPRegressor(**SMALL, warm_start=True).fit(X, y)
+    converged.fit(X, y + 100.0)
+    assert np.isfinite(converged.loss_) and np.isfinite(model.loss_)
+
+
+def test_poisson_losses_below_zero_are_no_divergence():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(80, 3))
+    y = rng.poisson(np.exp(X[:, 0]))
+    model = MLPRegressor(**SMALL, loss="poisson").fit(X, y)
+    assert np.isfinite(model.loss_)

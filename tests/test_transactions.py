@@ -3,6 +3,7 @@ estimator exactly as it was (SPEC, "Every call is all-or-nothing")."""
 
 import copy
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -144,7 +145,7 @@ def test_rejected_partial_fit_batch_leaves_no_trace(classification, solver, clas
     params = dict(**SMALL, solver=solver, class_weight=class_weight, batch_size=40)
     clean = MLPClassifier(**params).partial_fit(X[:60], y[:60], classes=classes)
     rejected = copy.deepcopy(clean)
-    bad_X = np.full((40, X.shape[1]), 1e300)
+    bad_X = np.full((40, X.shape[1]), 1.7e308)  # the products overflow: the loss is not finite
     bad_y = np.arange(40) % 3  # some labels wrong by 1e300: the loss overflows
     before = _snapshot(rejected, X)
     with pytest.raises(ValueError, match="diverged"):
@@ -165,7 +166,7 @@ def test_rejected_partial_fit_labels_do_not_count_for_balanced(classification):
     with pytest.raises(ValueError, match="not seen"):
         clf.partial_fit(X[:10], np.full(10, 7))
     with pytest.raises(ValueError, match="diverged"):
-        clf.partial_fit(np.full((10, X.shape[1]), 1e300), np.arange(10) % 3)
+        clf.partial_fit(np.full((10, X.shape[1]), 1.7e308), np.arange(10) % 3)
     np.testing.assert_array_equal(clf._class_weighting.counts, counts)
 
 
@@ -217,3 +218,63 @@ def test_lbfgs_interrupted_keeps_a_consistent_model(regression, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         reg.fit(X, y)
     _assert_unchanged(reg, before, X)
+
+
+def test_rejected_set_params_leaves_objects_passed_in_the_call_untouched():
+    from skmlp.initializers import Normal
+
+    new = Normal(std=0.2)
+    clf = MLPClassifier()
+    with pytest.raises(ValueError, match="Invalid parameter 'bogus'"):
+        clf.set_params(weight_init=new, weight_init__std=0.7, bogus=1)
+    assert new.std == 0.2 and clf.weight_init == "auto"
+
+
+def test_partial_fit_appends_to_the_curves_instead_of_copying_them(classification):
+    """A stream of partial_fit calls costs O(1) per call in its history: the committed lists
+    are extended at commit, not copied into every trial."""
+    X, y = classification
+    clf = MLPClassifier(**SMALL).partial_fit(X, y, classes=np.unique(y))
+    curve, losses = clf.loss_curve_, clf.history_["loss"]
+    for _ in range(3):
+        clf.partial_fit(X, y)
+    assert clf.loss_curve_ is curve and clf.history_["loss"] is losses
+    assert len(curve) == len(losses) == 4
+
+
+def test_huge_finite_sample_weights_are_scaled_not_zeroed(regression):
+    X, y = regression
+    plain = MLPRegressor(**SMALL, alpha=0.0).fit(X, y)
+    huge = MLPRegressor(**SMALL, alpha=0.0).fit(X, y, sample_weight=np.full(len(X), 1.7e308))
+    np.testing.assert_allclose(huge.coefs_[0], plain.coefs_[0], rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.skipif(not CALLBACKS_AVAILABLE, reason="needs scikit-learn >= 1.9 callbacks")
+def test_callbacks_fitted_estimator_is_the_model_being_trained(classification):
+    """Refit on an array after a DataFrame fit: the callback's fitted estimator has no stale
+    feature names, and what it holds does not grow with the running fit."""
+    pd = pytest.importorskip("pandas")
+    X, y = classification
+    seen = []
+
+    class PredictEachEpoch:
+        def setup(self, estimator, context):
+            pass
+
+        def teardown(self, estimator, context):
+            pass
+
+        def on_fit_task_begin(self, estimator, context, **kwargs):
+            pass
+
+        def on_fit_task_end(self, estimator, context, *, fitted_estimator=None, **kwargs):
+            if context.task_name == "epoch":
+                with warnings.catch_warnings():
+                    warnings.simplefilter("error", UserWarning)  # stale feature names
+                    fitted_estimator.predict(X)
+                seen.append(fitted_estimator)
+            return False
+
+    clf = MLPClassifier(**SMALL).fit(pd.DataFrame(X), y)
+    clf.set_callbacks(PredictEachEpoch()).fit(X, y)
+    assert [len(m.history_["loss"]) for m in seen] == list(range(1, SMALL["max_iter"] + 1))
