@@ -16,7 +16,7 @@ no double kernel for it), the output activation of every loss, the binary, multi
 normalized one-vs-rest sigmoids) and multilabel probability layouts, and
 ``predict_proba``'s clipping to ``[eps, 1 - eps]``. Classifiers have skl2onnx's
 usual outputs (label and probabilities, with its ``zipmap`` option); regressors
-output ``(n_samples, n_outputs)``. Needs ``pip install "skmlp[onnx]"``.
+output ``(n_samples, n_outputs)``. Needs skl2onnx and onnxruntime (``pip install ".[onnx]"`` in a checkout of skmlp).
 """
 
 import numpy as np
@@ -34,7 +34,8 @@ try:
     from skl2onnx.proto import onnx_proto
 except ImportError as error:  # pragma: no cover - exercised without the extra
     raise ImportError(
-        'skmlp.onnx needs skl2onnx: pip install "skmlp[onnx]" (skl2onnx and onnxruntime).'
+        'skmlp.onnx needs skl2onnx and onnxruntime: pip install skl2onnx onnxruntime '
+        '(or pip install ".[onnx]" in a checkout of skmlp).'
     ) from error
 
 from ._mlp import MLPClassifier, MLPRegressor

@@ -4,7 +4,7 @@ Each display is built with ``XxxDisplay.from_estimator(estimator, ax=None)`` fro
 fitted :class:`~skmlp.MLPClassifier` or :class:`~skmlp.MLPRegressor` (or a
 :class:`~sklearn.pipeline.Pipeline` ending in one) and keeps the matplotlib
 objects it drew in ``ax_``, ``figure_`` and ``lines_``. They need matplotlib:
-``pip install "skmlp[plot]"``.
+``pip install matplotlib`` (or ``pip install ".[plot]"`` in a checkout of skmlp).
 """
 
 from ._curves import LossCurveDisplay, ParameterTrajectoryDisplay

@@ -11,7 +11,8 @@ def import_pyplot():
         import matplotlib.pyplot as plt
     except ImportError as error:  # pragma: no cover - exercised without the extra
         raise ImportError(
-            'skmlp.plot needs matplotlib: pip install "skmlp[plot]" (or pip install matplotlib).'
+            'skmlp.plot needs matplotlib: pip install matplotlib (or pip install ".[plot]" in '
+            'a checkout of skmlp).'
         ) from error
     return plt
 
