@@ -16,7 +16,8 @@ no double kernel for it), the output activation of every loss, the binary, multi
 normalized one-vs-rest sigmoids) and multilabel probability layouts, and
 ``predict_proba``'s clipping to ``[eps, 1 - eps]``. Classifiers have skl2onnx's
 usual outputs (label and probabilities, with its ``zipmap`` option); regressors
-output ``(n_samples, n_outputs)``. Needs skl2onnx and onnxruntime (``pip install ".[onnx]"`` in a checkout of skmlp).
+output ``(n_samples, n_outputs)``. Needs skl2onnx and onnxruntime
+(``pip install ".[onnx]"`` in a checkout of skmlp).
 """
 
 import numpy as np
