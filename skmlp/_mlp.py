@@ -698,9 +698,10 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             self._update_no_improvement(early_stopping)
             if tasks.end_epoch():  # a callback asked to stop
                 break
-            if not incremental and self._no_improvement_count > self.n_iter_no_change:
+            # also in partial_fit, as in scikit-learn: the adaptive rate decays over calls
+            if self._no_improvement_count > self.n_iter_no_change:
                 if self._schedule.stalled():
-                    if self.verbose:
+                    if self.verbose and not incremental:
                         print(self._stop_message(early_stopping))
                     break
                 self._no_improvement_count = 0

@@ -330,3 +330,21 @@ def test_verbose_prints_one_line_per_epoch(regression, capsys):
                  verbose=True).fit(X, y)
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 3 and lines[0].startswith("Iteration 1, loss = ")
+
+
+def test_adaptive_rate_decays_over_partial_fit_calls_as_in_sklearn():
+    """scikit-learn's partial_fit counts epochs without improvement across calls and
+    divides the adaptive rate by 5 when they exceed n_iter_no_change."""
+    from sklearn.neural_network import MLPRegressor as SklearnMLPRegressor
+
+    X, y = make_regression(n_samples=40, n_features=3, random_state=0)
+    params = dict(solver="sgd", learning_rate="adaptive", learning_rate_init=0.01,
+                  n_iter_no_change=2, tol=1e9, hidden_layer_sizes=(4,), random_state=0)
+    ours, theirs = MLPRegressor(**params), SklearnMLPRegressor(**params)
+    their_rates = []
+    for _ in range(10):
+        ours.partial_fit(X, y / y.std())
+        theirs.partial_fit(X, y / y.std())
+        their_rates.append(theirs._optimizer.learning_rate)  # the next call's rate
+    np.testing.assert_allclose(ours.history_["learning_rate"][1:], their_rates[:-1])
+    assert their_rates[-1] < 0.01 / 5
