@@ -51,6 +51,23 @@ def _assert_unchanged(estimator, before, X):
     np.testing.assert_array_equal(estimator.predict(X), before["predict"])
 
 
+_LOSS_AND_GRADIENT = Network.loss_and_gradient
+
+
+def _fail_on_call(monkeypatch, n, exception):
+    """Make the n-th loss evaluation from now on raise ``exception`` (mid-training)."""
+    original = _LOSS_AND_GRADIENT
+    calls = []
+
+    def fail(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == n:
+            raise exception
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Network, "loss_and_gradient", fail)
+
+
 def _snapshot(estimator, X):
     return {"state": _fitted_state(estimator), "predict": estimator.predict(X).copy()}
 
@@ -106,18 +123,8 @@ def test_exception_during_training_keeps_the_model(classification, monkeypatch, 
     X, y = classification
     clf = MLPClassifier(**SMALL, solver=solver).fit(X, y)
     before = _snapshot(clf, X)
-    calls = []
-    original = Network.loss_and_gradient
-
-    def fail_on_third_call(self, *args, **kwargs):
-        calls.append(1)
-        if len(calls) == 3:
-            raise exception
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(Network, "loss_and_gradient", fail_on_third_call)
     for warm_start in (False, True):
-        calls.clear()
+        _fail_on_call(monkeypatch, 3, exception)
         with pytest.raises(exception):
             clf.set_params(warm_start=warm_start).fit(X, y)
         _assert_unchanged(clf, before, X)
@@ -205,16 +212,7 @@ def test_lbfgs_interrupted_keeps_a_consistent_model(regression, monkeypatch):
     reg = MLPRegressor(**SMALL, solver="lbfgs").fit(X, y)
     assert reg.n_iter_ == len(reg.loss_curve_) == len(reg.history_["loss"]) > 0
     before = _snapshot(reg, X)
-    calls = []
-    original = Network.loss_and_gradient
-
-    def interrupt(self, *args, **kwargs):
-        calls.append(1)
-        if len(calls) == 4:
-            raise KeyboardInterrupt
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(Network, "loss_and_gradient", interrupt)
+    _fail_on_call(monkeypatch, 4, KeyboardInterrupt)
     with pytest.raises(KeyboardInterrupt):
         reg.fit(X, y)
     _assert_unchanged(reg, before, X)
