@@ -71,7 +71,7 @@ class _Appended(list):
 
     Curves and the history only ever grow by appending, so a trial starts them empty
     (copying them would cost a partial_fit stream O(calls) per call); ``base`` is the
-    committed list, which nothing touches before :func:`_merge`.
+    committed list, which nothing touches before :func:`_committed`.
     """
 
     def __init__(self, base):
@@ -106,19 +106,24 @@ def _copy_state(name, value):
     return value
 
 
-def _merge(value, *, in_place):
-    """A trial's state value as the estimator keeps it: appended entries joined to their base.
-
-    ``in_place`` extends the committed lists (the commit); otherwise new lists are made
-    (a snapshot, which must not change them).
-    """
+def _committed(value):
+    """A trial's state value as the estimator keeps it: appended entries join their base."""
     if isinstance(value, _Appended):
-        if not in_place:
-            return value.full()
         value.base.extend(value)
         return value.base
     if isinstance(value, dict) and any(isinstance(v, _Appended) for v in value.values()):
-        return {key: _merge(entries, in_place=in_place) for key, entries in value.items()}
+        return {key: _committed(entries) for key, entries in value.items()}
+    return value
+
+
+def _detached(value):
+    """A copy of a trial's lists (and the history's) that later training cannot change."""
+    if isinstance(value, _Appended):
+        return value.full()
+    if isinstance(value, list):
+        return list(value)
+    if isinstance(value, dict):
+        return {key: _detached(entries) for key, entries in value.items()}
     return value
 
 
@@ -321,7 +326,7 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
 
     def _commit(self, trial):
         """Replace this estimator's fitted state by the trial's, all at once."""
-        state = {name: _merge(value, in_place=True) for name, value in vars(trial).items()
+        state = {name: _committed(value) for name, value in vars(trial).items()
                  if _is_state(name)}
         vars(self).update(state)
         for name in [name for name in vars(self) if _is_state(name) and name not in state]:
@@ -391,7 +396,7 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         X, y = self._validate_input(X, y, first_call=first_call)
         Y = self._encode_targets(y, first_call=first_call, classes=classes,
                                  same_classes=not (first_call or incremental))
-        weights = check_sample_weight(sample_weight, X.shape[0], np.float64)
+        weights = check_sample_weight(sample_weight, X.shape[0])
         weights = self._target_sample_weight(y, weights, incremental)
         network = self._prepare_network(X.shape[1], hidden, first_call, X.dtype, initializers)
         Y = Y.astype(network.dtype, copy=False)
@@ -454,14 +459,8 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         this model lacks (``feature_names_in_`` of an earlier fit) is set to None.
         """
         state = dict.fromkeys(name for name in vars(owner) if _is_state(name))
-        for name, value in vars(self).items():
-            if _is_state(name):
-                value = _merge(value, in_place=False)
-                if isinstance(value, list) and name not in ("coefs_", "intercepts_"):
-                    value = list(value)
-                elif name == "history_":
-                    value = {key: list(entries) for key, entries in value.items()}
-                state[name] = value
+        state.update((name, _detached(value)) for name, value in vars(self).items()
+                     if _is_state(name))
         state["coefs_"] = [c.copy() for c in self.coefs_]
         state["intercepts_"] = [b.copy() for b in self.intercepts_]
         # the copy must not share the training state of the running fit
@@ -588,7 +587,7 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 X_val = X_val.tocsr()
             Y_val = self._encode_targets(y_val, first_call=False)
             self._check_validation_size(X_val.shape[0], "X_val has")
-            w_val = check_sample_weight(sample_weight_val, X_val.shape[0], np.float64)
+            w_val = check_sample_weight(sample_weight_val, X_val.shape[0])
             return {"X": X_val, "rows": None, "y": y_val, "Y": Y_val, "sample_weight": w_val,
                     "train_rows": None}
         if not self.early_stopping:

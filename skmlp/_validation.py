@@ -33,7 +33,7 @@ def check_dropout(dropout, n_hidden):
     return rates
 
 
-def check_sample_weight(sample_weight, n_samples, dtype):
+def check_sample_weight(sample_weight, n_samples):
     """Validate ``sample_weight`` into a new float array (the caller's is never modified).
 
     Parameters
@@ -43,13 +43,13 @@ def check_sample_weight(sample_weight, n_samples, dtype):
         sample the same.
     n_samples : int
         Number of samples the weights are for.
-    dtype : dtype
-        dtype of the returned array (that of ``X``).
 
     Returns
     -------
-    weights : ndarray of shape (n_samples,) or None
-        A new array; None when ``sample_weight`` is None.
+    weights : ndarray of float64 of shape (n_samples,) or None
+        A new array; None when ``sample_weight`` is None. Checked in float64:
+        :func:`scale_sample_weight` casts to the training dtype without over- or
+        underflow.
 
     Raises
     ------
@@ -85,13 +85,6 @@ def check_sample_weight(sample_weight, n_samples, dtype):
     if not np.any(weights > 0):
         raise ValueError(
             "Sample weights must contain at least one non-zero number; all weights are zero."
-        )
-    with np.errstate(over="ignore"):  # reported below, with advice
-        weights = weights.astype(dtype, copy=False)
-    if not np.all(np.isfinite(weights)):
-        raise ValueError(
-            f"sample_weight has values too large for {np.dtype(dtype)}; divide the weights "
-            "by a common factor (only their ratios matter)."
         )
     return weights
 
