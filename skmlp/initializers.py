@@ -302,7 +302,7 @@ def check_initializer(init, name, *, activation=None):
                 f"{name}={init!r} is not an initializer: use one of {sorted(INITIALIZERS)}"
                 f"{' or auto' if activation is not None else ''}, or an Initializer object."
             )
-        return INITIALIZERS[init]()
+        return resolve_initializer(init)
     if not isinstance(init, Initializer):
         raise InvalidParameterError(
             f"{name} must be an initializer name or an Initializer object, got {init!r}."
