@@ -9,6 +9,8 @@ import math
 
 import numpy as np
 
+from ._network import row_dots
+
 #: Scalar entries, one float per epoch.
 SCALAR_KEYS = ("loss", "validation_loss", "validation_score", "learning_rate", "time")
 #: Per-layer entries, one list of ``n_layers - 1`` floats per epoch.
@@ -25,67 +27,96 @@ def new_history():
     return {key: [] for key in HISTORY_KEYS}
 
 
-def _norm(array):
-    """L2 norm of a contiguous array (no copy), as a Python float."""
-    flat = array.reshape(-1)
-    return math.sqrt(flat @ flat)
-
-
 class GradientNorms:
-    """Mean over an epoch's minibatches of each layer's gradient norm.
+    """Mean over an epoch's minibatches of each layer's gradient norm, for each model.
 
-    One dot product per layer and parameter kind per minibatch, on flat views
-    of the network's gradient made once: a few microseconds against the
-    milliseconds a minibatch's matrix products take.
+    One row-wise dot product per layer and parameter kind per minibatch, over the
+    whole stack at once: a few microseconds against the milliseconds a minibatch's
+    matrix products take.
     """
 
     def __init__(self, network):
-        # views into network.grad, which the network fills in place every batch
-        self._segments = [g.reshape(-1) for g in network.grad_coefs + network.grad_intercepts]
-        self._sums = [0.0] * len(self._segments)
-        self._n_batches = 0
+        weights, biases = network.blocks(network.grad)  # views, filled in place every batch
+        self._segments = weights + biases
+        self._sums = np.zeros((len(self._segments), network.n_models))
+        self._n_batches = np.zeros(network.n_models)
+        self._single = [0.0] * len(self._segments) if network.n_models == 1 else None
+        self._segments_1d = [segment[0] for segment in self._segments]
 
-    def add_batch(self):
-        """Accumulate the norms of the gradient the network holds now."""
-        sums = self._sums
+    def add_batch(self, rows=None):
+        """Accumulate the norms of the gradient the network holds now (of models ``rows``)."""
+        if self._single is not None:  # one model: Python floats and BLAS's dot
+            sums = self._single
+            for i, segment in enumerate(self._segments_1d):
+                sums[i] += math.sqrt(segment @ segment)
+            self._n_batches += 1
+            return
         for i, segment in enumerate(self._segments):
-            sums[i] += _norm(segment)
-        self._n_batches += 1
+            if rows is None:
+                self._sums[i] += np.sqrt(row_dots(segment))
+            else:
+                self._sums[i, rows] += np.sqrt(row_dots(segment[rows]))
+        if rows is None:
+            self._n_batches += 1
+        else:
+            self._n_batches[rows] += 1
 
     def epoch_means(self):
-        """Per-layer mean weight and bias norms since the last call (NaN if no batch); resets."""
+        """Per-model, per-layer mean norms since the last call (NaN if no batch); resets.
+
+        Returns ``(weight, bias)``, each of shape ``(K, n_layers)``.
+        """
         n_layers = len(self._segments) // 2
-        n = self._n_batches
-        means = [total / n if n else math.nan for total in self._sums]
-        self._sums = [0.0] * len(self._segments)
-        self._n_batches = 0
-        return means[:n_layers], means[n_layers:]
+        if self._single is not None:
+            self._sums[:, 0] = self._single
+            self._single = [0.0] * len(self._segments)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            means = (self._sums / self._n_batches).T
+        self._sums[...] = 0.0
+        self._n_batches[...] = 0
+        return means[:, :n_layers], means[:, n_layers:]
+
+    def select(self, rows):
+        """Keep the models ``rows`` (after the network was rebuilt with them)."""
+        self._sums = self._sums[:, rows]
+        self._n_batches = self._n_batches[rows]
 
 
-def record_epoch(history, network, *, loss, learning_rate, seconds, grad_norms,
+def layer_statistics(network):
+    """Each model's per-layer weight and bias mean, std and norm: key -> ``(K, n_layers)``."""
+    weights, biases = network.blocks(network.params)
+    stats = {}
+    for kind, blocks in (("weight", weights), ("bias", biases)):
+        stats[f"{kind}_mean"] = np.stack([b.mean(axis=1) for b in blocks], axis=1)
+        stats[f"{kind}_std"] = np.stack([b.std(axis=1) for b in blocks], axis=1)
+        stats[f"{kind}_norm"] = np.stack([np.sqrt(row_dots(b)) for b in blocks], axis=1)
+    return stats
+
+
+def record_epoch(history, statistics, k, *, loss, learning_rate, seconds, grad_norms,
                  validation_loss=np.nan, validation_score=np.nan):
-    """Append one epoch to ``history``.
+    """Append one epoch of model ``k`` of a stack to ``history``.
 
     Parameters
     ----------
     history : dict of lists
         From :func:`new_history`.
-    network : skmlp._network.Network
-        Holds the parameters at the end of the epoch.
+    statistics : dict
+        From :func:`layer_statistics` at the end of the epoch.
+    k : int
+        The model's row in the stack.
     loss, learning_rate, seconds, validation_loss, validation_score : float
         NaN where not applicable (no validation set; L-BFGS has no learning rate).
-    grad_norms : tuple of two lists
-        Per-layer weight and bias gradient norms, from :meth:`GradientNorms.epoch_means`.
+    grad_norms : tuple of two arrays
+        From :meth:`GradientNorms.epoch_means`.
     """
     history["loss"].append(float(loss))
     history["validation_loss"].append(float(validation_loss))
     history["validation_score"].append(float(validation_score))
     history["learning_rate"].append(float(learning_rate))
     history["time"].append(float(seconds))
-    for kind, arrays in (("weight", network.coefs), ("bias", network.intercepts)):
-        history[f"{kind}_mean"].append([float(a.mean()) for a in arrays])
-        history[f"{kind}_std"].append([float(a.std()) for a in arrays])
-        history[f"{kind}_norm"].append([_norm(a) for a in arrays])
+    for key in LAYER_KEYS[:6]:
+        history[key].append(statistics[key][k].tolist())
     weight_grad, bias_grad = grad_norms
-    history["weight_grad_norm"].append(weight_grad)
-    history["bias_grad_norm"].append(bias_grad)
+    history["weight_grad_norm"].append(weight_grad[k].tolist())
+    history["bias_grad_norm"].append(bias_grad[k].tolist())

@@ -1,18 +1,15 @@
-"""Multilayer perceptron estimators: the shared training loop and the thin
-classifier and regressor on top of it."""
+"""Multilayer perceptron estimators: input validation, target encoding and fitted
+attributes, over the training loops of :mod:`skmlp._training` and :mod:`skmlp._lbfgs`."""
 
 import copy
-import time
 import warnings
 from abc import ABCMeta, abstractmethod
 from numbers import Integral, Real
 
 import numpy as np
-import scipy.optimize
 import scipy.sparse as sp
 from scipy.special import expit, log_expit, softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, is_classifier
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelBinarizer
@@ -24,13 +21,14 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 
 from ._callbacks import CallbackSupportMixin, FitTasks, with_callbacks
 from ._class_weight import ClassWeighting, check_class_weight
-from ._history import GradientNorms, new_history, record_epoch
+from ._history import new_history
+from ._lbfgs import fit_lbfgs
 from ._network import Network, forward
+from ._training import Member, deferred_members, train
 from ._validation import (
     check_dropout,
     check_hidden_layer_sizes,
     check_sample_weight,
-    raise_if_diverged,
     scale_sample_weight,
 )
 from .activations import ACTIVATIONS, OUTPUT_ACTIVATIONS
@@ -46,10 +44,6 @@ from .optimizers import OPTIMIZERS, SOLVERS
 from .schedules import SCHEDULES
 
 AUTO_BATCH_SIZE = 200
-
-#: An epoch whose loss exceeds the loss at initialization this many times is divergence
-#: (a fit whose loss explodes but stays finite is as broken as one that overflows).
-DIVERGENCE_FACTOR = 1e4
 
 #: Private attributes that belong to the fitted model, beside every attribute whose
 #: name ends in "_": a call builds them all on a trial copy and commits them together.
@@ -292,6 +286,13 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             Fitted estimator.
         """
         self._validate_params()
+        deferred = deferred_members()
+        if deferred is not None and not self._is_fitted() and self.solver in OPTIMIZERS:
+            # inside a fused search: prepare the model; the search trains it in a stack
+            deferred.append(self._prepare_member(
+                X, y, sample_weight, incremental=False, X_val=X_val, y_val=y_val,
+                sample_weight_val=sample_weight_val))
+            return self
         trial = self._trial(continue_training=self.warm_start and self._is_fitted())
         trial._fit(X, y, sample_weight, incremental=False, callback_owner=self, X_val=X_val,
                    y_val=y_val, sample_weight_val=sample_weight_val)
@@ -379,9 +380,33 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
     # ------------------------------------------------------------------ fitting
     def _fit(self, X, y, sample_weight, *, incremental, callback_owner, classes=None,
              X_val=None, y_val=None, sample_weight_val=None):
-        """Train this estimator -- a trial copy, which the caller commits on success.
+        """Train this estimator -- a trial copy, which the caller commits on success."""
+        member = self._prepare_member(X, y, sample_weight, incremental=incremental,
+                                      classes=classes, X_val=X_val, y_val=y_val,
+                                      sample_weight_val=sample_weight_val)
+        stochastic = self.solver in OPTIMIZERS
+        tasks = FitTasks(
+            callback_owner, lambda: self._fitted_snapshot(callback_owner), X, y, sample_weight,
+            task_name="partial_fit" if incremental else "fit",
+            # L-BFGS: one more task than iterations, begun but never run (see FitTasks.end)
+            max_subtasks=(1 if incremental else self.max_iter) if stochastic
+            else self.max_iter + 1,
+            subtask_name="epoch" if stochastic else "lbfgs-iteration",
+        )
+        if stochastic:
+            member.tasks = tasks
+            train([member])
+            if member.error is not None:
+                raise member.error
+        else:
+            fit_lbfgs(member, tasks)
+        tasks.end()
 
-        Everything that can reject the call is checked before the first epoch.
+    def _prepare_member(self, X, y, sample_weight, *, incremental, classes=None, X_val=None,
+                        y_val=None, sample_weight_val=None):
+        """Check everything, initialize the network; return the model to train as a Member.
+
+        Everything that can reject the call is checked here, before the first epoch.
         """
         hidden = check_hidden_layer_sizes(self.hidden_layer_sizes)
         dropout = check_dropout(self.dropout, len(hidden))
@@ -390,7 +415,6 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                                           activation=self.activation),
                         check_initializer(self.bias_init, "bias_init"))
         self._check_target_params()
-        stochastic = self.solver in OPTIMIZERS
         self._check_solver_options(dropout, incremental, X_val, y_val, sample_weight_val)
         first_call = not self._is_fitted()
         X, y = self._validate_input(X, y, first_call=first_call)
@@ -402,26 +426,11 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         Y = Y.astype(network.dtype, copy=False)
         weights, weight_scale = scale_sample_weight(weights, network.dtype)
         validation = None
-        if stochastic and not incremental:
+        if self.solver in OPTIMIZERS and not incremental:
             validation = self._validation_data(X, y, Y, weights, X_val, y_val,
                                                sample_weight_val)
-        tasks = FitTasks(
-            callback_owner, lambda: self._fitted_snapshot(callback_owner), X, y, sample_weight,
-            task_name="partial_fit" if incremental else "fit",
-            # L-BFGS: one more task than iterations, begun but never run (see FitTasks.end)
-            max_subtasks=(1 if incremental else self.max_iter) if stochastic
-            else self.max_iter + 1,
-            subtask_name="epoch" if stochastic else "lbfgs-iteration",
-        )
-        # Overflow shows up as a non-finite loss, reported by raise_if_diverged
-        # with advice, rather than as a stream of numpy warnings.
-        with np.errstate(over="ignore", invalid="ignore"):
-            if stochastic:
-                self._fit_stochastic(network, X, Y, weights, weight_scale, dropout, validation,
-                                     incremental, tasks, fresh=first_call)
-            else:
-                self._fit_lbfgs(network, X, Y, weights, weight_scale, tasks)
-        tasks.end()
+        return Member(self, network, X, Y, weights, weight_scale, validation,
+                      incremental=incremental, fresh=first_call)
 
     def _check_solver_options(self, dropout, incremental, X_val, y_val, sample_weight_val):
         """Reject options that the solver or the call cannot honour."""
@@ -490,7 +499,7 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         else:
             self._check_continuation(layer_sizes)
             network = self._fitted_network(output_activation)
-        self.coefs_, self.intercepts_ = network.coefs, network.intercepts
+        self.coefs_, self.intercepts_ = network.model_views
         self.n_layers_ = len(layer_sizes)
         self.out_activation_ = output_activation
         self._network = network
@@ -523,12 +532,12 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         network = getattr(self, "_network", None)
         current = self.coefs_ + self.intercepts_
         if network is not None and all(
-            a is b for a, b in zip(current, network.coefs + network.intercepts)
+            a is b for a, b in zip(current, network.model_views[0] + network.model_views[1])
         ):
             return network
         network = Network(self._fitted_layer_sizes(), self.activation, output_activation,
                           self.coefs_[0].dtype)
-        for source, target in zip(current, network.coefs + network.intercepts):
+        for source, target in zip(current, network.model_views[0] + network.model_views[1]):
             target[...] = source
         return network
 
@@ -545,10 +554,11 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         rng = np.random.default_rng(init_seed)
         self._rng = np.random.default_rng(train_seed)
         sizes = network.layer_sizes
+        coefs, intercepts = network.model_views
         for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
             fans = dict(fan_in=fan_in, fan_out=fan_out, rng=rng, dtype=network.dtype)
-            network.coefs[i][...] = weight_init((fan_in, fan_out), **fans)
-            network.intercepts[i][...] = bias_init((fan_out,), **fans)
+            coefs[i][...] = weight_init((fan_in, fan_out), **fans)
+            intercepts[i][...] = bias_init((fan_out,), **fans)
         self._activation = self.activation
         self.n_iter_ = 0
         self.t_ = 0
@@ -570,10 +580,6 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 UserWarning,
             )
         return min(self.batch_size, n_samples)
-
-    def _penalty_kwargs(self):
-        return dict(alpha=self.alpha, alpha_l1=self.alpha_l1,
-                    penalize_intercepts=self.penalize_intercepts)
 
     # ------------------------------------------------------------ validation set
     def _validation_data(self, X, y, Y, weights, X_val, y_val, sample_weight_val):
@@ -629,174 +635,6 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 "size of your dataset, or pass a larger X_val."
             )
 
-    def _score_validation(self, network, loss, validation):
-        Z = network.predict_raw(validation["X"], rows=validation["rows"])
-        P = network.output_activation(Z.copy())
-        per_sample = loss.value(validation["Y"], Z, P)
-        weights = validation["sample_weight"]
-        value = float(np.average(per_sample, weights=weights))
-        return value, self._validation_score(validation["y"], Z, weights)
-
-    # ---------------------------------------------------------- stochastic loop
-    def _fit_stochastic(self, network, X, Y, weights, weight_scale, dropout, validation,
-                        incremental, tasks, fresh):
-        loss = make_loss(self._loss_name, self)
-        # A fresh fit's first batch is scored at initialization: an epoch loss past
-        # DIVERGENCE_FACTOR times it is an explosion. Continued training has no such
-        # reference (a converged model's loss is tiny, and a fresh Adam state may spike
-        # it), nor do losses that can be negative (Poisson): there, only non-finite counts.
-        reference_loss = None
-        watch_explosion = fresh and loss.nonnegative
-        self.n_iter_ = 0  # as in scikit-learn: the epochs of this call
-        if not incremental or self._optimizer is None:
-            self._optimizer = OPTIMIZERS[self.solver](self)
-            self._schedule = SCHEDULES[self.learning_rate](self)
-            self._no_improvement_count = 0
-        early_stopping = self.early_stopping and validation is not None and not incremental
-        if validation is not None:
-            # (an empty _Appended is falsy but must be kept: test for None)
-            if self.validation_scores_ is None:
-                self.validation_scores_, self.validation_loss_curve_ = [], []
-            if early_stopping:
-                self.best_validation_score_ = -np.inf
-                self._best_params = network.params.copy()
-        train_rows = None if validation is None else validation["train_rows"]
-        n_train = X.shape[0] if train_rows is None else len(train_rows)
-        batch_size = self._batch_size(n_train)
-        grad_norms = GradientNorms(network)
-        n_epochs = 1 if incremental else self.max_iter
-        for _ in range(n_epochs):
-            started = time.perf_counter()
-            tasks.begin_epoch()
-            learning_rate = self._schedule.learning_rate
-            epoch_loss, first_batch_loss = self._run_epoch(
-                network, loss, X, Y, weights, weight_scale, dropout, batch_size, train_rows,
-                grad_norms
-            )
-            if watch_explosion and reference_loss is None:
-                reference_loss = first_batch_loss
-            raise_if_diverged(epoch_loss, network.params, f"epoch {self.n_iter_ + 1}",
-                              self.learning_rate_init, reference_loss=reference_loss,
-                              factor=DIVERGENCE_FACTOR)
-            self.n_iter_ += 1
-            self.t_ += n_train
-            self.loss_ = epoch_loss
-            self.loss_curve_.append(epoch_loss)
-            self._schedule.end_epoch()
-            validation_loss = validation_score = np.nan
-            if validation is not None:
-                validation_loss, validation_score = self._record_validation(
-                    network, loss, validation, early_stopping
-                )
-            record_epoch(self.history_, network, loss=epoch_loss, learning_rate=learning_rate,
-                         seconds=time.perf_counter() - started,
-                         grad_norms=grad_norms.epoch_means(),
-                         validation_loss=validation_loss, validation_score=validation_score)
-            if self.verbose:
-                self._print_epoch()
-            self._update_no_improvement(early_stopping)
-            if tasks.end_epoch():  # a callback asked to stop
-                break
-            # also in partial_fit, as in scikit-learn: the adaptive rate decays over calls
-            if self._no_improvement_count > self.n_iter_no_change:
-                if self._schedule.stalled():
-                    if self.verbose and not incremental:
-                        print(self._stop_message(early_stopping))
-                    break
-                self._no_improvement_count = 0
-        else:
-            if not incremental:
-                warnings.warn(
-                    f"Stochastic optimizer: maximum iterations ({self.max_iter}) reached and "
-                    "the optimization hasn't converged yet.",
-                    ConvergenceWarning,
-                )
-        if early_stopping:
-            network.params[...] = self._best_params
-            self.best_loss_ = None
-            del self._best_params
-
-    def _run_epoch(self, network, loss, X, Y, weights, weight_scale, dropout, batch_size,
-                   train_rows, grad_norms):
-        """One pass over the data (or its ``train_rows``) in minibatches.
-
-        Returns the (weighted) mean batch loss and the first batch's loss, which was
-        computed before the epoch's first step.
-        """
-        n_samples = X.shape[0] if train_rows is None else len(train_rows)
-        order = train_rows
-        if self.shuffle:
-            order = self._rng.permutation(n_samples if order is None else order)
-        X_batch_buffer = None
-        total_loss = 0.0
-        total_weight = 0.0
-        first_batch_loss = None
-        penalty = self._penalty_kwargs()
-        for start in range(0, n_samples, batch_size):
-            stop = min(start + batch_size, n_samples)
-            if order is None:
-                rows = slice(start, stop)
-                X_batch, Y_batch = X[rows], Y[rows]
-            else:
-                rows = order[start:stop]
-                if sp.issparse(X):
-                    X_batch = X[rows]
-                else:
-                    if X_batch_buffer is None:
-                        X_batch_buffer = np.empty((batch_size, X.shape[1]), dtype=X.dtype)
-                    X_batch = np.take(X, rows, axis=0, out=X_batch_buffer[: stop - start])
-                Y_batch = Y[rows]
-            w_batch = None if weights is None else weights[rows]
-            batch_loss = network.loss_and_gradient(
-                X_batch, Y_batch, w_batch, loss, dropout=dropout, rng=self._rng,
-                weight_scale=weight_scale, **penalty
-            )
-            if batch_loss is None:  # all weights zero: nothing to learn from this batch
-                continue
-            if first_batch_loss is None:  # scored before any step of this epoch
-                first_batch_loss = batch_loss
-            grad_norms.add_batch()
-            self._optimizer.step(network.params, network.grad, self._schedule.learning_rate)
-            batch_weight = stop - start if w_batch is None else float(w_batch.sum())
-            total_loss += batch_loss * batch_weight
-            total_weight += batch_weight
-        if total_weight == 0:
-            raise ValueError(
-                "Every sample has zero weight (sample_weight times class_weight): there is "
-                "nothing to learn from. Give some samples a positive weight."
-            )
-        return total_loss / total_weight, first_batch_loss
-
-    def _record_validation(self, network, loss, validation, early_stopping):
-        """Score the validation set; return its loss and score."""
-        value, score = self._score_validation(network, loss, validation)
-        self.validation_loss_curve_.append(value)
-        self.validation_scores_.append(score)
-        if early_stopping:
-            # the improvement test uses the best score *before* this epoch
-            self._improved = score >= self.best_validation_score_ + self.tol
-            # among epochs tied at the best score keep the latest, most trained, parameters
-            if score >= self.best_validation_score_:
-                self.best_validation_score_ = score
-                self._best_params[...] = network.params
-        elif self.best_validation_score_ is None or score > self.best_validation_score_:
-            self.best_validation_score_ = score
-        return value, score
-
-    def _update_no_improvement(self, early_stopping):
-        if early_stopping:
-            improved = self._improved
-        else:
-            best_loss = np.inf if self.best_loss_ is None else self.best_loss_
-            improved = self.loss_ <= best_loss - self.tol
-            self.best_loss_ = min(best_loss, self.loss_)
-        self._no_improvement_count = 0 if improved else self._no_improvement_count + 1
-
-    def _stop_message(self, early_stopping):
-        what = "Validation score" if early_stopping else "Training loss"
-        return (f"{what} did not improve more than tol={self.tol} for "
-                f"{self.n_iter_no_change} consecutive epochs. Stopping.")
-
     def _print_epoch(self):
         """One compact line from the epoch just recorded in ``history_``."""
         history = self.history_
@@ -807,66 +645,6 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         if not np.isnan(history["learning_rate"][-1]):
             line += f", lr = {history['learning_rate'][-1]:.3g}"
         print(f"{line}, {history['time'][-1]:.2f} s")
-
-    # ---------------------------------------------------------------- L-BFGS
-    def _fit_lbfgs(self, network, X, Y, weights, weight_scale, tasks):
-        loss = make_loss(self._loss_name, self)
-        penalty = self._penalty_kwargs()
-        no_dropout = [0.0] * (network.n_layers - 1)
-
-        def loss_and_gradient(flat_params):
-            network.params[...] = flat_params
-            value = network.loss_and_gradient(X, Y, weights, loss, dropout=no_dropout,
-                                              rng=None, weight_scale=weight_scale, **penalty)
-            return value, network.grad.astype(np.float64)
-
-        grad_norms = GradientNorms(network)
-        history = self.history_ = new_history()  # like loss_curve_, per call: n_iter_ restarts
-        self.n_iter_ = 0
-        last_time = time.perf_counter()
-        stopped_by_callback = False
-
-        def record(intermediate_result):
-            nonlocal last_time, stopped_by_callback
-            # The iterate is normally the point evaluated last; evaluate it if not, so
-            # that the recorded parameters and gradient belong to it.
-            if not np.array_equal(network.params, intermediate_result.x.astype(network.dtype)):
-                loss_and_gradient(intermediate_result.x)
-            grad_norms.add_batch()
-            now = time.perf_counter()
-            record_epoch(history, network, loss=intermediate_result.fun, learning_rate=np.nan,
-                         seconds=now - last_time, grad_norms=grad_norms.epoch_means())
-            last_time = now
-            self.n_iter_ = len(history["loss"])
-            if self.verbose:
-                self._print_epoch()
-            if tasks.end_epoch():  # a callback asked to stop
-                stopped_by_callback = True
-                raise StopIteration
-            tasks.begin_epoch()
-
-        tasks.begin_epoch()
-        result = scipy.optimize.minimize(
-            loss_and_gradient,
-            network.params.astype(np.float64),
-            method="L-BFGS-B",
-            jac=True,
-            callback=record,
-            options={"maxfun": self.max_fun, "maxiter": self.max_iter, "gtol": self.tol},
-        )
-        network.params[...] = result.x
-        raise_if_diverged(result.fun, network.params, "L-BFGS")
-        if result.status != 0 and not stopped_by_callback:
-            warnings.warn(
-                f"lbfgs failed to converge after {result.nit} iterations "
-                f"({result.message}). Increase max_iter or max_fun, or scale the data.",
-                ConvergenceWarning,
-            )
-        self.n_iter_ = int(result.nit)
-        self.t_ = self.n_iter_ * X.shape[0]
-        self.loss_ = float(result.fun)
-        self.loss_curve_ = list(history["loss"]) or [self.loss_]
-        self.best_loss_ = min(self.loss_curve_)
 
     # ---------------------------------------------------------------- predict
     def _output(self, X):

@@ -112,10 +112,14 @@ def raise_if_diverged(loss, params, where, learning_rate_init=None, *, reference
     It has when the loss or the parameters are not finite, or when the loss grew past
     ``factor`` times ``reference_loss`` (the loss at initialization): a loss that
     explodes by orders of magnitude is as broken as one that overflows.
-    ``learning_rate_init`` is named in the advice for the solvers that use it.
+    ``params`` is the parameter array, or whether it is all finite (a stack tests all
+    its models in one pass). ``learning_rate_init`` is named in the advice for the
+    solvers that use it.
     """
     exploded = bool(reference_loss) and reference_loss > 0 and loss > factor * reference_loss
-    if np.isfinite(loss) and np.all(np.isfinite(params)) and not exploded:
+    params_finite = params if isinstance(params, (bool, np.bool_)) else \
+        bool(np.all(np.isfinite(params)))
+    if np.isfinite(loss) and params_finite and not exploded:
         return
     # scikit-learn's sentence for non-finite parameters, so code matching it keeps working
     what = (f"the loss grew from {reference_loss:.3g} at initialization to {loss:.3g}"

@@ -93,7 +93,9 @@ def _zeros_like(Z):
     costs far more than the slower loop, and caching their zeros would hold
     megabytes for good.
     """
-    n_rows, row_shape = Z.shape[0], Z.shape[1:]
+    # keyed by the row width: a stack's (K, m, width) batch is K * m rows of it
+    row_shape = Z.shape[-1:]
+    n_rows = Z.size // max(Z.shape[-1], 1)
     key = (row_shape, Z.dtype)
     zeros = _ZEROS.get(key)
     if zeros is None or zeros.shape[0] < n_rows:
@@ -104,7 +106,7 @@ def _zeros_like(Z):
         zeros = np.zeros((n_rows, *row_shape), dtype=Z.dtype)
         zeros.flags.writeable = False
         _ZEROS[key] = zeros
-    return zeros[:n_rows]
+    return zeros[:n_rows].reshape(Z.shape)
 
 
 def _relu_forward(Z, out=None):
@@ -199,9 +201,9 @@ ACTIVATIONS = {
 
 
 def _softmax_inplace(Z):
-    Z -= Z.max(axis=1, keepdims=True)  # exp cannot overflow; the result is unchanged
+    Z -= Z.max(axis=-1, keepdims=True)  # exp cannot overflow; the result is unchanged
     np.exp(Z, out=Z)
-    Z /= Z.sum(axis=1, keepdims=True)
+    Z /= Z.sum(axis=-1, keepdims=True)
     return Z
 
 

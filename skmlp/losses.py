@@ -45,15 +45,16 @@ class Loss:
     nonnegative = True
 
     def value(self, Y, Z, P):
-        """Per-sample losses, shape ``(n_samples,)``.
+        """Per-sample losses, shape ``(..., n_samples)``.
 
         Parameters
         ----------
-        Y : ndarray of shape (n_samples, n_outputs)
-            Targets (one-hot or 0/1 indicators for classification).
-        Z : ndarray of shape (n_samples, n_outputs)
+        Y : ndarray of shape (..., n_samples, n_outputs)
+            Targets (one-hot or 0/1 indicators for classification); a stack of
+            models has them on a leading axis.
+        Z : ndarray of shape (..., n_samples, n_outputs)
             Raw network outputs.
-        P : ndarray of shape (n_samples, n_outputs)
+        P : ndarray of shape (..., n_samples, n_outputs)
             Predictions ``out(Z)``.
         """
         raise NotImplementedError
@@ -72,11 +73,11 @@ class SquaredError(Loss):
     scale = 0.5
 
     def value(self, Y, Z, P):
-        return self.scale * np.mean((Y - P) ** 2, axis=1)
+        return self.scale * np.mean((Y - P) ** 2, axis=-1)
 
     def gradient(self, Y, P, out):
         np.subtract(P, Y, out=out)
-        out *= 2.0 * self.scale / Y.shape[1]
+        out *= 2.0 * self.scale / Y.shape[-1]
         return out
 
 
@@ -94,12 +95,12 @@ class AbsoluteError(Loss):
     task = "regression"
 
     def value(self, Y, Z, P):
-        return np.mean(np.abs(Y - P), axis=1)
+        return np.mean(np.abs(Y - P), axis=-1)
 
     def gradient(self, Y, P, out):
         np.subtract(P, Y, out=out)
         np.sign(out, out=out)
-        out *= 1.0 / Y.shape[1]
+        out *= 1.0 / Y.shape[-1]
         return out
 
 
@@ -120,12 +121,12 @@ class Huber(Loss):
         abs_residual = np.abs(Y - P)
         quadratic = 0.5 * abs_residual**2
         linear = self.delta * (abs_residual - 0.5 * self.delta)
-        return np.mean(np.where(abs_residual <= self.delta, quadratic, linear), axis=1)
+        return np.mean(np.where(abs_residual <= self.delta, quadratic, linear), axis=-1)
 
     def gradient(self, Y, P, out):
         np.subtract(P, Y, out=out)
         np.clip(out, -self.delta, self.delta, out=out)
-        out *= 1.0 / Y.shape[1]
+        out *= 1.0 / Y.shape[-1]
         return out
 
 
@@ -138,11 +139,11 @@ class Poisson(Loss):
     nonnegative = False  # p - y z drops the constant of the deviance
 
     def value(self, Y, Z, P):
-        return np.mean(P - Y * Z, axis=1)
+        return np.mean(P - Y * Z, axis=-1)
 
     def gradient(self, Y, P, out):
         np.subtract(P, Y, out=out)
-        out *= 1.0 / Y.shape[1]
+        out *= 1.0 / Y.shape[-1]
         return out
 
 
@@ -163,13 +164,13 @@ class BinaryCrossEntropy(Loss):
     def value(self, Y, Z, P):
         per_output = np.maximum(Z, 0) - Y * Z + np.log1p(np.exp(-np.abs(Z)))
         if self.reduce_outputs == "sum":
-            return np.sum(per_output, axis=1)
-        return np.mean(per_output, axis=1)
+            return np.sum(per_output, axis=-1)
+        return np.mean(per_output, axis=-1)
 
     def gradient(self, Y, P, out):
         np.subtract(P, Y, out=out)
         if self.reduce_outputs == "mean":
-            out *= 1.0 / Y.shape[1]
+            out *= 1.0 / Y.shape[-1]
         return out
 
 
@@ -196,7 +197,7 @@ class CategoricalCrossEntropy(Loss):
     output_activation = "softmax"
 
     def value(self, Y, Z, P):
-        return _logsumexp_rows(Z) * Y.sum(axis=1) - np.einsum("ij,ij->i", Y, Z)
+        return _logsumexp_rows(Z) * Y.sum(axis=-1) - np.einsum("...j,...j->...", Y, Z)
 
     def gradient(self, Y, P, out):
         # Targets are one-hot (rows sum to 1), so d/dz = p - y.
@@ -205,9 +206,9 @@ class CategoricalCrossEntropy(Loss):
 
 
 def _logsumexp_rows(Z):
-    """``log(sum(exp(Z), axis=1))`` without overflow (scipy's is slow on small batches)."""
-    row_max = Z.max(axis=1)
-    return row_max + np.log(np.exp(Z - row_max[:, np.newaxis]).sum(axis=1))
+    """``log(sum(exp(Z), axis=-1))`` without overflow (scipy's is slow on small batches)."""
+    row_max = Z.max(axis=-1)
+    return row_max + np.log(np.exp(Z - row_max[..., np.newaxis]).sum(axis=-1))
 
 
 LOSSES = {
@@ -241,7 +242,16 @@ REGRESSION_LOSSES = {n for n, c in LOSSES.items() if c.task == "regression"}
 
 
 def make_loss(name, estimator):
-    """Instantiate loss ``name`` with the estimator parameters it reads."""
+    """Instantiate loss ``name`` with the estimator parameters it reads.
+
+    ``estimator`` may be a list of the estimators of a stack of models: a parameter
+    that differs between them becomes a ``(K, 1, 1)`` array, one value per model.
+    """
     loss_class = LOSSES.get(name) or _RESOLVED_ONLY[name]
-    kwargs = {arg: getattr(estimator, param) for arg, param in loss_class.estimator_params.items()}
+    estimators = estimator if isinstance(estimator, list) else [estimator]
+    kwargs = {}
+    for arg, param in loss_class.estimator_params.items():
+        values = [getattr(e, param) for e in estimators]
+        kwargs[arg] = values[0] if len(set(values)) == 1 else \
+            np.array(values, dtype=float)[:, np.newaxis, np.newaxis]
     return loss_class(**kwargs)

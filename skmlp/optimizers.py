@@ -1,10 +1,12 @@
 """Stochastic optimizers.
 
-Each optimizer updates one flat parameter vector in place from one flat
-gradient vector, so a step is a handful of vectorized operations whatever the
-number of layers. State buffers are allocated on the first step and kept
-between steps (and between ``partial_fit`` calls); a fresh optimizer is a fresh
-state.
+Each optimizer updates a flat parameter vector in place from a flat gradient
+vector -- or a stack of them, ``(K, P)``, one row per model -- so a step is a
+handful of vectorized operations whatever the number of layers and models. A
+hyperparameter (and the learning rate) is a number, or a ``(K, 1)`` column when
+the models of a stack differ in it. State buffers are allocated on the first step
+and kept between steps (and between ``partial_fit`` calls); a fresh optimizer is a
+fresh state.
 """
 
 import numpy as np
@@ -13,10 +15,40 @@ import numpy as np
 class Optimizer:
     """Base class: ``step(params, grad, learning_rate)`` updates ``params`` in place."""
 
-    def step(self, params, grad, learning_rate):
+    #: constructor arguments, each a number or one value per model of a stack
+    hyperparameters = ()
+    #: state arrays shaped like the parameters (and ``t`` where kept)
+    state = ()
+
+    def step(self, params, grad, learning_rate, rows=None):
+        """One step; ``rows`` (of a stack) limits it to those models, leaving the others."""
         if not hasattr(self, "_scratch") or self._scratch.shape != params.shape:
             self._allocate(params)
-        self._step(params, grad, learning_rate)
+        if rows is None:
+            self._step(params, grad, learning_rate)
+            return
+        part = self.select(rows)
+        part_params = params[rows]
+        rate = learning_rate[rows] if np.ndim(learning_rate) else learning_rate
+        part._step(part_params, grad[rows], rate)
+        params[rows] = part_params
+        for name in self.state:
+            if name == "t" and np.ndim(self.t) == 0:  # the models' clocks part here
+                self.t = np.full((params.shape[0], 1), self.t)
+            getattr(self, name)[rows] = getattr(part, name)
+
+    def select(self, rows):
+        """The optimizer of the models ``rows`` of a stack, with their state copied."""
+        part = type(self)(**{
+            name: value[rows] if np.ndim(value) else value
+            for name, value in ((n, getattr(self, n)) for n in self.hyperparameters)
+        })
+        if hasattr(self, "_scratch"):
+            part._scratch = self._scratch[rows]
+            for name in self.state:
+                value = getattr(self, name)
+                setattr(part, name, value[rows] if np.ndim(value) else value)
+        return part
 
     def _allocate(self, params):
         self._scratch = np.zeros_like(params)
@@ -25,12 +57,23 @@ class Optimizer:
         raise NotImplementedError
 
 
+def stacked(values):
+    """One hyperparameter of a stack: a number when the models agree, else a (K, 1) column."""
+    values = list(values)
+    if all(v == values[0] for v in values):
+        return values[0]
+    return np.array(values, dtype=float)[:, np.newaxis]
+
+
 class SGD(Optimizer):
     """SGD with momentum: ``v <- mu v - lr g; W <- W + v``.
 
     With Nesterov momentum the step uses the look-ahead ``W <- W + mu v - lr g``
     (with the updated ``v``).
     """
+
+    hyperparameters = ("momentum", "nesterov")
+    state = ("velocity",)
 
     def __init__(self, momentum=0.9, nesterov=True):
         self.momentum = momentum
@@ -64,6 +107,9 @@ class Adam(Optimizer):
     (``a <- b a + g``) take fewer passes over the parameters; the constants are
     folded into the step. ``first_moment`` and ``second_moment`` give ``m`` and ``v``.
     """
+
+    hyperparameters = ("beta_1", "beta_2", "epsilon")
+    state = ("t", "_scaled_m", "_scaled_v")
 
     def __init__(self, beta_1=0.9, beta_2=0.999, epsilon=1e-8):
         self.beta_1 = beta_1
@@ -110,6 +156,9 @@ class Adam(Optimizer):
 class RMSprop(Optimizer):
     """RMSprop: ``s <- rho s + (1 - rho) g**2; W <- W - lr g / (sqrt(s) + eps)``."""
 
+    hyperparameters = ("rho", "epsilon")
+    state = ("mean_square",)
+
     def __init__(self, rho=0.9, epsilon=1e-8):
         self.rho = rho
         self.epsilon = epsilon
@@ -129,6 +178,9 @@ class RMSprop(Optimizer):
 
 class Adagrad(Optimizer):
     """Adagrad: ``s <- s + g**2; W <- W - lr g / (sqrt(s) + eps)``."""
+
+    hyperparameters = ("epsilon",)
+    state = ("sum_square",)
 
     def __init__(self, epsilon=1e-8):
         self.epsilon = epsilon
@@ -153,23 +205,28 @@ def _apply_scaled_step(params, grad, accumulated_square, learning_rate, epsilon,
     params -= scratch
 
 
-def _sgd(estimator):
-    return SGD(momentum=estimator.momentum, nesterov=estimator.nesterovs_momentum)
+def _sgd(estimators):
+    return SGD(momentum=stacked(e.momentum for e in estimators),
+               nesterov=estimators[0].nesterovs_momentum)
 
 
-def _adam(estimator):
-    return Adam(beta_1=estimator.beta_1, beta_2=estimator.beta_2, epsilon=estimator.epsilon)
+def _adam(estimators):
+    return Adam(beta_1=stacked(e.beta_1 for e in estimators),
+                beta_2=stacked(e.beta_2 for e in estimators),
+                epsilon=stacked(e.epsilon for e in estimators))
 
 
-def _rmsprop(estimator):
-    return RMSprop(rho=estimator.rho, epsilon=estimator.epsilon)
+def _rmsprop(estimators):
+    return RMSprop(rho=stacked(e.rho for e in estimators),
+                   epsilon=stacked(e.epsilon for e in estimators))
 
 
-def _adagrad(estimator):
-    return Adagrad(epsilon=estimator.epsilon)
+def _adagrad(estimators):
+    return Adagrad(epsilon=stacked(e.epsilon for e in estimators))
 
 
-#: Stochastic solver name -> factory building the optimizer from estimator parameters.
+#: Stochastic solver name -> factory building the optimizer of a stack from its estimators'
+#: parameters (``nesterovs_momentum`` is shared: the models of a stack agree on it).
 OPTIMIZERS = {"sgd": _sgd, "adam": _adam, "rmsprop": _rmsprop, "adagrad": _adagrad}
 
 #: Full-batch solvers, run through scipy.optimize rather than an Optimizer.

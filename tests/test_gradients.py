@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy.special import expit, softmax
 
-from skmlp._network import Network
+from skmlp._network import Network, Penalty
 from skmlp.activations import ACTIVATIONS
 from skmlp.losses import _RESOLVED_ONLY, LOSSES
 
@@ -27,16 +27,19 @@ def _targets(loss_name, rng, n_outputs=N_OUTPUTS):
 def _network(activation, loss_name, seed=0):
     sizes = [N_FEATURES, *HIDDEN, N_OUTPUTS]
     network = Network(sizes, activation, ALL_LOSSES[loss_name].output_activation, np.float64)
-    network.params[...] = np.random.default_rng(seed).normal(scale=0.5, size=network.params.size)
+    network.params[0] = np.random.default_rng(seed).normal(scale=0.5,
+                                                           size=network.params.shape[1])
     return network
 
 
 def _loss_and_grad(network, params, X, Y, weights, loss, dropout, **penalty):
-    network.params[...] = params
-    value = network.loss_and_gradient(
-        X, Y, weights, loss, dropout=dropout, rng=np.random.default_rng(42), **penalty
+    """One model's loss and gradient (a stack of one)."""
+    network.params[0] = params
+    values, _ = network.loss_and_gradient(
+        X, Y[np.newaxis], None if weights is None else weights[np.newaxis], loss,
+        dropout=[dropout], rngs=[np.random.default_rng(42)], penalty=Penalty(**penalty),
     )
-    return value, network.grad.copy()
+    return values[0], network.grad[0].copy()
 
 
 @pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
@@ -60,7 +63,7 @@ def test_gradient_matches_finite_differences(
     weights = rng.uniform(0.1, 3.0, N_SAMPLES) if weighted else None
     loss = ALL_LOSSES[loss_name]()
     network = _network(activation, loss_name)
-    params = network.params.copy()
+    params = network.params[0].copy()
     penalty = dict(alpha=alpha, alpha_l1=alpha_l1, penalize_intercepts=penalize_intercepts)
     rates = [dropout] * len(HIDDEN)
 
@@ -110,22 +113,60 @@ def test_batch_loss_matches_spec(loss_name, weighted):
     weights = rng.uniform(0.1, 3.0, N_SAMPLES) if weighted else None
     network = _network("tanh", loss_name)
     alpha, alpha_l1 = 0.7, 0.3
-    value = network.loss_and_gradient(
-        X, Y, weights, ALL_LOSSES[loss_name](), alpha=alpha, alpha_l1=alpha_l1,
-        penalize_intercepts=False, dropout=[0.0, 0.0], rng=None,
-    )
+    value, _ = _loss_and_grad(network, network.params[0].copy(), X, Y, weights,
+                              ALL_LOSSES[loss_name](), [0.0, 0.0], alpha=alpha,
+                              alpha_l1=alpha_l1, penalize_intercepts=False)
     # independent forward pass
+    coefs, intercepts = network.model_views
     A = X
-    for W, b in zip(network.coefs[:-1], network.intercepts[:-1]):
+    for W, b in zip(coefs[:-1], intercepts[:-1]):
         A = np.tanh(A @ W + b)
-    Z = A @ network.coefs[-1] + network.intercepts[-1]
+    Z = A @ coefs[-1] + intercepts[-1]
     per_sample = _spec_loss(loss_name, Y, Z)
     n = N_SAMPLES if weights is None else weights.sum()
     data_loss = per_sample.mean() if weights is None else per_sample @ weights / n
-    W2 = sum((W**2).sum() for W in network.coefs)
-    W1 = sum(np.abs(W).sum() for W in network.coefs)
+    W2 = sum((W**2).sum() for W in coefs)
+    W1 = sum(np.abs(W).sum() for W in coefs)
     expected = data_loss + alpha / (2 * n) * W2 + alpha_l1 / n * W1
     np.testing.assert_allclose(value, expected, rtol=1e-10)
+
+
+@pytest.mark.parametrize("loss_name", ["squared_error", "huber", "categorical_crossentropy",
+                                       "binary_log_loss"])
+@pytest.mark.parametrize("activation", ["relu", "gelu"])
+def test_each_model_of_a_stack_gets_its_own_gradient(loss_name, activation):
+    # Three models with their own parameters, penalties, dropout rates and weights, and
+    # minibatches of 7, 5 and 6 rows padded to 7 with zero weight: each model's loss and
+    # gradient must be the ones it has alone, and its generator must draw the same masks.
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(3, N_SAMPLES, N_FEATURES))
+    Y = np.stack([_targets(loss_name, rng) for _ in range(3)])
+    counts = np.array([7, 5, 6])
+    weights = rng.uniform(0.1, 3.0, (3, N_SAMPLES))
+    weights[0] = 1.0  # unweighted
+    for k, n in enumerate(counts):
+        weights[k, n:] = 0.0  # padding
+    penalties = [(0.0, 0.0, False), (0.3, 0.2, False), (0.3, 0.2, True)]
+    dropout = np.array([[0.0, 0.0], [0.4, 0.0], [0.2, 0.5]])
+    loss = ALL_LOSSES[loss_name]() if loss_name != "huber" else \
+        ALL_LOSSES["huber"](delta=np.array([1.0, 0.5, 2.0])[:, None, None])
+    singles = [_network(activation, loss_name, seed=k) for k in range(3)]
+    stack = Network(singles[0].layer_sizes, activation, singles[0].output_activation_name,
+                    np.float64, params=np.concatenate([s.params for s in singles]))
+    values, _ = stack.loss_and_gradient(
+        X, Y, weights, loss, penalty=Penalty(*zip(*penalties)), dropout=dropout,
+        rngs=[np.random.default_rng(k) for k in range(3)], counts=counts)
+    for k, single in enumerate(singles):
+        n = counts[k]
+        single_loss = loss if loss_name != "huber" else ALL_LOSSES["huber"](
+            delta=loss.delta[k, 0, 0])
+        alone, _ = single.loss_and_gradient(
+            X[k, :n], Y[k, :n][np.newaxis], None if k == 0 else weights[k, :n][np.newaxis],
+            single_loss, penalty=Penalty(*penalties[k]), dropout=dropout[k:k + 1],
+            rngs=[np.random.default_rng(k)])
+        np.testing.assert_allclose(values[k], alone[0], rtol=1e-12)
+        np.testing.assert_allclose(stack.grad[k], single.grad[0], rtol=1e-10, atol=1e-13)
+    assert not np.allclose(stack.grad[1], stack.grad[2])
 
 
 def test_huber_delta_is_used():

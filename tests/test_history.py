@@ -9,6 +9,7 @@ from sklearn.preprocessing import StandardScaler
 
 from skmlp import MLPClassifier, MLPRegressor
 from skmlp._history import HISTORY_KEYS, LAYER_KEYS, SCALAR_KEYS
+from skmlp._network import Penalty
 from skmlp.losses import make_loss
 
 # short fits on purpose
@@ -36,12 +37,11 @@ def _layer_stats(model):
 def _gradient_norms(model, X, Y):
     """Per-layer gradient norms of the full-batch loss at the model's current parameters."""
     network = model._fitted_network(model.out_activation_)
-    network.loss_and_gradient(X, Y, None, make_loss(model._loss_name, model),
-                              alpha=model.alpha, alpha_l1=model.alpha_l1,
-                              penalize_intercepts=model.penalize_intercepts,
-                              dropout=[0.0] * len(model.coefs_), rng=None)
-    return ([np.linalg.norm(g) for g in network.grad_coefs],
-            [np.linalg.norm(g) for g in network.grad_intercepts])
+    network.loss_and_gradient(X, Y[np.newaxis], None, make_loss(model._loss_name, model),
+                              penalty=Penalty.of([model]),
+                              dropout=[[0.0] * (len(model.coefs_) - 1)], rngs=None)
+    return ([np.linalg.norm(g[0]) for g in network.grad_coefs],
+            [np.linalg.norm(g[0]) for g in network.grad_intercepts])
 
 
 @pytest.mark.parametrize("solver", ["adam", "sgd", "lbfgs"])

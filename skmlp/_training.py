@@ -1,0 +1,534 @@
+"""The epoch loop of the stochastic solvers, over a stack of models.
+
+A plain ``fit`` trains a stack of one; a fused search (:mod:`skmlp.model_selection`)
+trains every candidate x fold model of one network shape together. Each model
+keeps what makes it that model -- its estimator's hyperparameters, its own data
+rows, sample weights, random generator and learning-rate schedule -- and the
+stack does the arithmetic for all of them at once: one batched matrix product per
+layer per minibatch, one vectorized optimizer step.
+
+Each model also stops on its own (``max_iter``, ``tol``, early stopping with its best
+parameters restored, a callback, divergence) and leaves the stack; the rest go on.
+What a model of the stack computes is what it computes alone: its minibatches are
+the same rows in the same order, its dropout masks the same draws from its own
+generator, and rows that pad a shorter minibatch to the stack's width carry zero
+weight.
+
+The estimator prepares each :class:`Member` (validation, target encoding,
+initialization) and reads the results off it; nothing here knows about targets.
+"""
+
+import contextvars
+import hashlib
+import time
+import warnings
+from collections import defaultdict
+from contextlib import contextmanager
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.exceptions import ConvergenceWarning
+
+from ._history import GradientNorms, layer_statistics, record_epoch
+from ._network import Dropout, Network, Penalty, forward, n_parameters
+from ._validation import check_dropout, raise_if_diverged
+from .losses import make_loss
+from .optimizers import OPTIMIZERS, stacked
+from .schedules import SCHEDULES
+
+#: Bytes the parameters, optimizer state and minibatch buffers of one stack may take;
+#: larger groups of models are trained in several stacks, one after another.
+STACK_MEMORY_BYTES = 256 * 2**20
+#: A model whose minibatch takes more multiply-adds than this trains in a stack of
+#: its own: its matrix products already keep BLAS busy, and stacking would only
+#: add the copies of the gathered minibatches.
+LARGE_MODEL_MULTIPLY_ADDS = 2e7
+
+#: An epoch whose loss exceeds the loss at initialization this many times is divergence
+#: (a fit whose loss explodes but stays finite is as broken as one that overflows).
+DIVERGENCE_FACTOR = 1e4
+
+
+class Member:
+    """One model of a stack: the estimator it belongs to and the data it trains on.
+
+    Parameters
+    ----------
+    estimator : BaseMLP
+        The (trial) estimator: its parameters are the model's hyperparameters, and
+        training writes its fitted attributes (``loss_curve_``, ``n_iter_``, ...).
+    network : Network
+        A stack of one holding the model's starting parameters; at the end it holds
+        the trained ones (``estimator.coefs_`` are views of it).
+    X : ndarray or sparse matrix of shape (n_samples, n_features)
+    Y : ndarray of shape (n_samples, n_outputs)
+        Encoded targets, in the network's dtype.
+    weights : ndarray of shape (n_samples,) or None
+        Sample weights divided by ``weight_scale``.
+    weight_scale : float
+    validation : dict or None
+        ``X``, ``rows`` (of ``X``, or None), ``y``, ``Y``, ``sample_weight`` and
+        ``train_rows`` (the rows of ``X`` to train on, or None for all).
+    incremental : bool
+        A ``partial_fit`` call: one epoch, keeping the optimizer and schedule.
+    fresh : bool
+        Whether the parameters are a fresh initialization (the divergence test's
+        reference is then the first minibatch's loss).
+    tasks : FitTasks or None
+        Callback hooks of the call.
+    """
+
+    def __init__(self, estimator, network, X, Y, weights, weight_scale, validation, *,
+                 incremental, fresh, tasks=None):
+        self.estimator = estimator
+        self.network = network
+        self.X, self.Y = X, Y
+        self.weights, self.weight_scale = weights, weight_scale
+        self.validation = validation
+        self.train_rows = None if validation is None else validation["train_rows"]
+        self.n_train = X.shape[0] if self.train_rows is None else len(self.train_rows)
+        self.incremental, self.fresh, self.tasks = incremental, fresh, tasks
+        self.error = None  # the exception that ended this model's training, if any
+        self.batch_size = estimator._batch_size(self.n_train)
+        self.n_batches = -(-self.n_train // self.batch_size)
+        self.early_stopping = (estimator.early_stopping and validation is not None
+                               and not incremental)
+
+
+_DEFERRED = contextvars.ContextVar("skmlp_deferred_fits", default=None)
+
+
+@contextmanager
+def deferred_fits():
+    """Within this context, an skmlp estimator's fresh ``fit`` prepares its model and
+    hands it over instead of training it (a fused search trains them together).
+
+    Yields the list the prepared :class:`Member` objects are appended to; training
+    them (:func:`train`) completes the estimators' fits.
+    """
+    members = []
+    token = _DEFERRED.set(members)
+    try:
+        yield members
+    finally:
+        _DEFERRED.reset(token)
+
+
+def deferred_members():
+    """The list of :func:`deferred_fits` in effect, or None."""
+    return _DEFERRED.get()
+
+
+def stack_groups(members):
+    """Split members into the stacks to train: same :func:`stack_key`, bounded memory.
+
+    Yields lists of members.
+    """
+    groups = defaultdict(list)
+    for member in members:
+        groups[stack_key(member)].append(member)
+    for group in groups.values():
+        size = _models_per_stack(group[0])
+        for start in range(0, len(group), size):
+            yield group[start : start + size]
+
+
+def _models_per_stack(member):
+    sizes = member.network.layer_sizes
+    n_params = n_parameters(sizes)
+    batch = member.batch_size
+    if batch * n_params > LARGE_MODEL_MULTIPLY_ADDS:
+        return 1
+    # parameters, gradient, scratch and up to three optimizer states; per-row buffers
+    per_model = member.network.dtype.itemsize * (
+        7 * n_params + batch * (sizes[0] + 5 * sum(sizes[1:-1]) + 3 * sizes[-1]))
+    return max(1, STACK_MEMORY_BYTES // per_model)
+
+
+def stack_key(member):
+    """Members with equal keys can train in one stack."""
+    e = member.estimator
+    return (tuple(member.network.layer_sizes), e.activation, e._loss_name, e.solver,
+            member.network.dtype, e.shuffle, bool(e.verbose), member.n_batches,
+            e.nesterovs_momentum if e.solver == "sgd" else None, sp.issparse(member.X),
+            member.incremental)
+
+
+def train(members):
+    """Train the members' models together; each stops on its own.
+
+    A member whose training fails (divergence, nothing to learn) gets the exception
+    in ``member.error`` and leaves the stack; other exceptions propagate.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        _Stack(members).run()
+
+
+class _Stack:
+    """The models being trained, as one stack, and the epoch loop over them."""
+
+    def __init__(self, members):
+        self.members = list(members)
+        estimators = [m.estimator for m in members]
+        first = members[0]
+        if len(members) == 1:
+            self.network = first.network
+        else:
+            self.network = Network(first.network.layer_sizes, first.estimator.activation,
+                                   first.network.output_activation_name, first.network.dtype,
+                                   params=np.concatenate([m.network.params for m in members]))
+        continuing = first.incremental and first.estimator._optimizer is not None
+        for m in members:
+            e = m.estimator
+            e.n_iter_ = 0  # as in scikit-learn: the epochs of this call
+            if not continuing:
+                e._schedule = SCHEDULES[e.learning_rate](e)
+                e._no_improvement_count = 0
+            m.reference_loss = None
+            m.watch_explosion = m.fresh and self._loss_of(estimators).nonnegative
+        self.optimizer = first.estimator._optimizer if continuing else \
+            OPTIMIZERS[first.estimator.solver](estimators)
+        self._setup_validation()
+        self._rebuild()
+
+    @staticmethod
+    def _loss_of(estimators):
+        return make_loss(estimators[0]._loss_name, estimators)
+
+    def _rebuild(self):
+        """Per-model arrays of the current members (after some left)."""
+        estimators = [m.estimator for m in self.members]
+        n_hidden = self.network.n_layers - 1
+        self.loss = self._loss_of(estimators)
+        self.penalty = Penalty.of(estimators)
+        self.dropout = Dropout([check_dropout(e.dropout, n_hidden) for e in estimators],
+                               len(estimators), n_hidden, self.network.dtype)
+        self.weight_scale = np.array([m.weight_scale for m in self.members])
+        self.grad_norms = GradientNorms(self.network)
+        self._data = None if len(self.members) == 1 else _StackedData(self.members)
+
+    # ----------------------------------------------------------------- the loop
+    def run(self):
+        while self.members:
+            started = time.perf_counter()
+            for m in self.members:
+                if m.tasks is not None:
+                    m.tasks.begin_epoch()
+            rates = [m.estimator._schedule.learning_rate for m in self.members]
+            epoch_loss, first_batch_loss, epoch_weight = self._run_epoch(stacked(rates))
+            finite = np.isfinite(self.network.params).all(axis=1)
+            statistics = layer_statistics(self.network)
+            grad_norms = self.grad_norms.epoch_means()
+            validation = self._validation_outputs()
+            seconds = time.perf_counter() - started
+            leaving = []
+            for k, member in enumerate(self.members):
+                try:
+                    done = self._end_epoch(k, member, epoch_loss[k], first_batch_loss[k],
+                                           epoch_weight[k], finite[k], rates[k],
+                                           statistics, grad_norms, validation, seconds)
+                except ValueError as error:  # this model diverged: it alone stops
+                    member.error, done = error, True
+                if done:
+                    leaving.append(k)
+            if leaving:
+                self._leave(leaving)
+
+    def _end_epoch(self, k, member, epoch_loss, first_batch_loss, epoch_weight,
+                   params_finite, learning_rate, statistics, grad_norms, validation, seconds):
+        """Model ``k``'s bookkeeping after an epoch; True when it stops training."""
+        e = member.estimator
+        if epoch_weight == 0:
+            raise ValueError(
+                "Every sample has zero weight (sample_weight times class_weight): there is "
+                "nothing to learn from. Give some samples a positive weight."
+            )
+        if member.watch_explosion and member.reference_loss is None:
+            member.reference_loss = first_batch_loss
+        raise_if_diverged(epoch_loss, params_finite, f"epoch {e.n_iter_ + 1}",
+                          e.learning_rate_init, reference_loss=member.reference_loss,
+                          factor=DIVERGENCE_FACTOR)
+        e.n_iter_ += 1
+        e.t_ += member.n_train
+        e.loss_ = epoch_loss
+        e.loss_curve_.append(epoch_loss)
+        e._schedule.end_epoch()
+        validation_loss = validation_score = np.nan
+        if member.validation is not None:
+            validation_loss, validation_score = self._score_validation(k, validation)
+            self._record_validation(k, member, validation_loss, validation_score)
+        record_epoch(e.history_, statistics, k, loss=epoch_loss, learning_rate=learning_rate,
+                     seconds=seconds, grad_norms=grad_norms, validation_loss=validation_loss,
+                     validation_score=validation_score)
+        if e.verbose:
+            e._print_epoch()
+        self._update_no_improvement(member)
+        if member.tasks is not None and member.tasks.end_epoch():  # a callback: stop
+            return True
+        # also in partial_fit, as in scikit-learn: the adaptive rate decays over calls
+        if e._no_improvement_count > e.n_iter_no_change:
+            if e._schedule.stalled():
+                if e.verbose and not member.incremental:
+                    print(_stop_message(e, member.early_stopping))
+                return True
+            e._no_improvement_count = 0
+        if e.n_iter_ >= (1 if member.incremental else e.max_iter):
+            if not member.incremental:
+                warnings.warn(
+                    f"Stochastic optimizer: maximum iterations ({e.max_iter}) reached and "
+                    "the optimization hasn't converged yet.",
+                    ConvergenceWarning,
+                )
+            return True
+        return False
+
+    def _record_validation(self, k, member, value, score):
+        e = member.estimator
+        e.validation_loss_curve_.append(value)
+        e.validation_scores_.append(score)
+        if member.early_stopping:
+            # the improvement test uses the best score *before* this epoch
+            member.improved = score >= e.best_validation_score_ + e.tol
+            # among epochs tied at the best score keep the latest, most trained, parameters
+            if score >= e.best_validation_score_:
+                e.best_validation_score_ = score
+                self.best_params[k] = self.network.params[k]
+        elif e.best_validation_score_ is None or score > e.best_validation_score_:
+            e.best_validation_score_ = score
+
+    @staticmethod
+    def _update_no_improvement(member):
+        e = member.estimator
+        if member.early_stopping:
+            improved = member.improved
+        else:
+            best_loss = np.inf if e.best_loss_ is None else e.best_loss_
+            improved = e.loss_ <= best_loss - e.tol
+            e.best_loss_ = min(best_loss, e.loss_)
+        e._no_improvement_count = 0 if improved else e._no_improvement_count + 1
+
+    def _leave(self, leaving):
+        """Hand the models ``leaving`` their final state; keep training the others."""
+        for k in leaving:
+            member = self.members[k]
+            final = self.best_params[k] if member.early_stopping else self.network.params[k]
+            if member.network is not self.network or member.early_stopping:
+                member.network.params[0] = final
+            e = member.estimator
+            e._optimizer = self.optimizer if len(self.members) == 1 else \
+                self.optimizer.select([k])
+            if member.early_stopping:
+                e.best_loss_ = None
+        keep = [k for k in range(len(self.members)) if k not in set(leaving)]
+        self.members = [self.members[k] for k in keep]
+        if not self.members:
+            return
+        self.network = self.network.select(keep)
+        self.optimizer = self.optimizer.select(keep)
+        if self.best_params is not None:
+            self.best_params = self.best_params[keep]
+        self._validation = _select_validation(self._validation, keep)
+        self._rebuild()
+
+    # ---------------------------------------------------------------- one epoch
+    def _run_epoch(self, learning_rate):
+        """One pass of every model over its data in minibatches.
+
+        Returns each model's (weighted) mean batch loss and its first batch's loss,
+        computed before the epoch's first step (NaN where a model learned nothing).
+        """
+        K = len(self.members)
+        total_loss, total_weight = np.zeros(K), np.zeros(K)
+        first_batch_loss = np.full(K, np.nan)
+        batches = self._single_batches() if self._data is None else self._data.batches()
+        rngs = [m.estimator._rng for m in self.members]
+        unscored = True
+        for X, Y, W, counts in batches:
+            values, weight = self.network.loss_and_gradient(
+                X, Y, W, self.loss, penalty=self.penalty, dropout=self.dropout, rngs=rngs,
+                weight_scale=self.weight_scale, counts=counts,
+            )
+            if np.all(weight > 0):
+                rows = None
+                total_loss += values * weight
+            else:  # a batch of zero weight: nothing to learn from it
+                rows = np.flatnonzero(weight > 0)
+                if rows.size == 0:
+                    continue
+                total_loss[rows] += values[rows] * weight[rows]
+            if unscored:  # each model's first batch is scored before its first step
+                unset = np.isnan(first_batch_loss) & (weight > 0)
+                first_batch_loss[unset] = values[unset]
+                unscored = bool(np.isnan(first_batch_loss).any())
+            self.grad_norms.add_batch(rows)
+            self.optimizer.step(self.network.params, self.network.grad, learning_rate,
+                                rows=rows)
+            total_weight += weight
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return total_loss / total_weight, first_batch_loss, total_weight
+
+    def _single_batches(self):
+        """One model's minibatches: ``(X, Y, W, counts)`` with 2D ``X`` (used in place)."""
+        member = self.members[0]
+        e, X, Y, weights = member.estimator, member.X, member.Y, member.weights
+        n_samples, batch_size = member.n_train, member.batch_size
+        order = member.train_rows
+        if e.shuffle:
+            order = e._rng.permutation(n_samples if order is None else order)
+        buffer = None
+        for start in range(0, n_samples, batch_size):
+            stop = min(start + batch_size, n_samples)
+            if order is None:
+                rows = slice(start, stop)
+                X_batch = X[rows]
+            else:
+                rows = order[start:stop]
+                if sp.issparse(X):
+                    X_batch = X[rows]
+                else:
+                    if buffer is None:
+                        buffer = np.empty((batch_size, X.shape[1]), dtype=X.dtype)
+                    X_batch = np.take(X, rows, axis=0, out=buffer[: stop - start])
+            yield X_batch, Y[rows], None if weights is None else weights[rows], None
+
+    # --------------------------------------------------------------- validation
+    def _setup_validation(self):
+        self.best_params = None
+        if any(m.early_stopping for m in self.members):
+            self.best_params = self.network.params.copy()
+        for m in self.members:
+            e = m.estimator
+            if m.validation is not None:
+                # (an empty _Appended is falsy but must be kept: test for None)
+                if e.validation_scores_ is None:
+                    e.validation_scores_, e.validation_loss_curve_ = [], []
+                if m.early_stopping:
+                    e.best_validation_score_ = -np.inf
+        self._validation = _stack_validation(self.members)
+
+    def _validation_outputs(self):
+        """Every model's raw outputs on its validation rows and their per-sample losses."""
+        v = self._validation
+        if v is None:
+            return None
+        Z = forward(v["X"], self.network.coefs, self.network.intercepts,
+                    self.network.activation, rows=v["rows"])
+        P = self.network.output_activation(Z.copy())
+        return Z, self.loss.value(v["Y"], Z, P)
+
+    def _score_validation(self, k, outputs):
+        """Model ``k``'s ``(validation loss, validation score)``."""
+        Z, per_sample = outputs
+        n = self._validation["counts"][k]
+        member = self.members[k]
+        w = member.validation["sample_weight"]
+        value = float(np.average(per_sample[k, :n], weights=w))
+        return value, member.estimator._validation_score(member.validation["y"], Z[k, :n], w)
+
+
+def _stop_message(estimator, early_stopping):
+    what = "Validation score" if early_stopping else "Training loss"
+    return (f"{what} did not improve more than tol={estimator.tol} for "
+            f"{estimator.n_iter_no_change} consecutive epochs. Stopping.")
+
+
+def _stack_validation(members):
+    """The validation inputs of a stack: each model's rows, padded to one ``(K, n, d)``.
+
+    A stack of one scores its validation rows in place (``rows`` of its ``X``).
+    """
+    validated = [m.validation for m in members if m.validation is not None]
+    if not validated:
+        return None
+    if len(members) == 1:
+        v = members[0].validation
+        n = v["X"].shape[0] if v["rows"] is None else len(v["rows"])
+        return {"X": v["X"], "rows": v["rows"], "Y": v["Y"][np.newaxis], "counts": [n]}
+    counts = [0 if m.validation is None else
+              (m.validation["X"].shape[0] if m.validation["rows"] is None
+               else len(m.validation["rows"])) for m in members]
+    width = max(counts)
+    first = members[0]
+    X = np.zeros((len(members), width, first.X.shape[1]), dtype=first.network.dtype)
+    Y = np.zeros((len(members), width, first.Y.shape[1]), dtype=first.network.dtype)
+    for k, m in enumerate(members):
+        if m.validation is None:
+            continue
+        v, n = m.validation, counts[k]
+        X[k, :n] = v["X"] if v["rows"] is None else v["X"][v["rows"]]
+        Y[k, :n] = v["Y"]
+    return {"X": X, "rows": None, "Y": Y, "counts": counts}
+
+
+def _select_validation(validation, keep):
+    if validation is None:
+        return None
+    return {"X": validation["X"][keep], "rows": None, "Y": validation["Y"][keep],
+            "counts": [validation["counts"][k] for k in keep]}
+
+
+def _data_key(member):
+    """Members with equal keys train on the same rows: the same ``X`` object (a fused
+    search shares each fold's preprocessed data) and equal encoded targets."""
+    return (id(member.X), member.Y.shape, hashlib.blake2b(member.Y.tobytes()).digest())
+
+
+class _StackedData:
+    """The training rows of several models, gathered into ``(K, m, d)`` minibatches.
+
+    Models that share a dataset (same fold and preprocessing) share its rows: the
+    distinct ``X`` (and ``Y``) are concatenated once, and each model addresses its rows
+    in the concatenation. Model ``k``'s minibatch ``j`` is rows ``j*b_k .. (j+1)*b_k``
+    of its own epoch order; minibatches shorter than the stack's widest are padded
+    with rows of weight zero.
+    """
+
+    def __init__(self, members):
+        self.members = members
+        offsets, Xs, Ys, start = {}, [], [], 0
+        keys = [_data_key(m) for m in members]
+        for m, key in zip(members, keys):
+            if key not in offsets:
+                offsets[key] = start
+                Xs.append(m.X)
+                Ys.append(m.Y)
+                start += m.X.shape[0]
+        self.X = Xs[0] if len(Xs) == 1 else np.concatenate(Xs)
+        self.Y = Ys[0] if len(Ys) == 1 else np.concatenate(Ys)
+        self.offsets = [offsets[key] for key in keys]
+        self.n_batches = members[0].n_batches
+        self.width = max(m.batch_size for m in members)
+        self.weighted = any(m.weights is not None for m in members)
+        K = len(members)
+        self._X_buffer = np.empty((K, self.width, self.X.shape[1]), dtype=self.X.dtype)
+        self._Y_buffer = np.empty((K, self.width, self.Y.shape[1]), dtype=self.Y.dtype)
+
+    def batches(self):
+        K, width = len(self.members), self.width
+        rows = np.zeros((K, self.n_batches, width), dtype=np.intp)
+        weights = np.zeros((K, self.n_batches, width), dtype=self.X.dtype)
+        counts = np.zeros((K, self.n_batches), dtype=np.intp)
+        for k, m in enumerate(self.members):
+            order = m.train_rows
+            if m.estimator.shuffle:
+                order = m.estimator._rng.permutation(m.n_train if order is None else order)
+            elif order is None:
+                order = np.arange(m.n_train)
+            b = m.batch_size
+            padded = np.zeros(self.n_batches * b, dtype=np.intp)
+            padded[: m.n_train] = order
+            valid = np.zeros(self.n_batches * b, dtype=bool)
+            valid[: m.n_train] = True
+            rows[k, :, :b] = padded.reshape(self.n_batches, b) + self.offsets[k]
+            w = valid.astype(self.X.dtype)
+            if m.weights is not None:
+                w[: m.n_train] = m.weights[order]
+            weights[k, :, :b] = w.reshape(self.n_batches, b)
+            counts[k] = valid.reshape(self.n_batches, b).sum(axis=1)
+        for j in range(self.n_batches):
+            m = int(counts[:, j].max())
+            X = np.take(self.X, rows[:, j, :m], axis=0, out=self._X_buffer[:, :m])
+            Y = np.take(self.Y, rows[:, j, :m], axis=0, out=self._Y_buffer[:, :m])
+            ragged = not np.all(counts[:, j] == m)
+            W = weights[:, j, :m] if self.weighted or ragged else None
+            yield X, Y, W, counts[:, j]
