@@ -138,3 +138,29 @@ def test_grid_search_on_a_dask_cluster_matches_the_local_search(cluster_client):
         if key.endswith("test_accuracy"):
             np.testing.assert_array_equal(remote.cv_results_[key], local.cv_results_[key])
     assert remote.best_params_ == local.best_params_
+
+
+def test_fused_search_spreads_its_stacks_over_a_dask_cluster(cluster_client):
+    joblib = pytest.importorskip("joblib")
+    from skmlp.model_selection import GridSearchCV as FusedGridSearchCV
+
+    X, y = load_digits(return_X_y=True)
+    pipe = make_pipeline(StandardScaler(),
+                         MLPClassifier(hidden_layer_sizes=(32,), max_iter=15, random_state=0))
+    grid = {"mlpclassifier__alpha": [1e-4, 1e-2],
+            "mlpclassifier__learning_rate_init": [1e-3, 1e-2]}
+    scoring = {"accuracy": "accuracy", "pid": _process_id}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        reference = GridSearchCV(pipe, grid, cv=3, scoring=scoring, refit="accuracy").fit(X, y)
+        with joblib.parallel_backend("dask"):
+            fused = FusedGridSearchCV(pipe, grid, cv=3, n_jobs=-1, scoring=scoring,
+                                      refit="accuracy").fit(X, y)
+    # the 12 fits form one group, split into one stack per worker (2), run on the workers
+    worker_pids = set(cluster_client.run(os.getpid).values())
+    pids = np.concatenate([fused.cv_results_[f"split{k}_test_pid"] for k in range(3)])
+    assert set(pids) <= worker_pids and len(set(pids)) <= 2
+    for key in reference.cv_results_:
+        if key.endswith("test_accuracy"):
+            np.testing.assert_array_equal(fused.cv_results_[key], reference.cv_results_[key])
+    assert fused.best_params_ == reference.best_params_

@@ -1,0 +1,374 @@
+"""skmlp.model_selection: fused searches give scikit-learn's searches' results.
+
+The reference is scikit-learn's own GridSearchCV / RandomizedSearchCV on the same
+estimator, grid and folds. Besides the usual scores, the searches record scorers that
+read the fitted models -- a fixed random projection of all their parameters, their L1
+norm, n_iter_ and the final loss -- so that equal ``cv_results_`` mean equal models,
+candidate by candidate and fold by fold.
+"""
+
+import warnings
+
+import numpy as np
+import pytest
+from scipy.stats import loguniform
+from sklearn.compose import TransformedTargetRegressor
+from sklearn.datasets import make_classification, make_regression
+from sklearn.exceptions import ConvergenceWarning, FitFailedWarning
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV as SklearnGridSearchCV
+from sklearn.model_selection import GroupKFold, KFold
+from sklearn.model_selection import RandomizedSearchCV as SklearnRandomizedSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+import skmlp._training
+import skmlp.model_selection
+from skmlp import MLPClassifier, MLPRegressor
+from skmlp.initializers import Normal, Uniform
+from skmlp.model_selection import GridSearchCV, RandomizedSearchCV, fused_estimator
+
+# 123 rows: 5 folds of 24-25 rows, so the models' last minibatches differ in size
+X_CLS, y_CLS = make_classification(n_samples=123, n_features=6, n_informative=4,
+                                   n_classes=3, random_state=0)
+X_REG, y_REG = make_regression(n_samples=123, n_features=5, noise=5.0, random_state=0)
+PROJECTION = np.random.default_rng(0).normal(size=10_000)
+
+
+def _final(estimator):
+    while not hasattr(estimator, "coefs_"):
+        estimator = estimator.steps[-1][1] if hasattr(estimator, "steps") else \
+            estimator.regressor_
+    return estimator
+
+
+def _flat(estimator):
+    mlp = _final(estimator)
+    return np.concatenate([a.ravel() for a in mlp.coefs_ + mlp.intercepts_]).astype(float)
+
+
+def _projection(estimator, X, y):
+    flat = _flat(estimator)
+    return float(flat @ PROJECTION[: flat.size])
+
+
+SCORERS = {
+    "score": lambda est, X, y: est.score(X, y),
+    "projection": _projection,
+    "l1": lambda est, X, y: float(np.abs(_flat(est)).sum()),
+    "n_iter": lambda est, X, y: float(_final(est).n_iter_),
+    "loss": lambda est, X, y: float(_final(est).loss_),
+    "curve": lambda est, X, y: float(np.sum(_final(est).loss_curve_)),
+}
+
+
+def _compare(ours, theirs, rtol=1e-6, atol=1e-9):
+    """Every per-split score and the best candidate agree."""
+    assert ours.cv_results_["params"] == theirs.cv_results_["params"]
+    for key, value in theirs.cv_results_.items():
+        if key.startswith(("split", "mean_test", "rank")):
+            np.testing.assert_allclose(ours.cv_results_[key], value, rtol=rtol, atol=atol,
+                                       err_msg=key)
+    if hasattr(theirs, "best_params_"):
+        assert ours.best_params_ == theirs.best_params_
+
+
+def _searches(estimator, grid, cls=(GridSearchCV, SklearnGridSearchCV), **kwargs):
+    kwargs.setdefault("cv", KFold(5, shuffle=True, random_state=0))
+    kwargs.setdefault("scoring", SCORERS)
+    kwargs.setdefault("refit", "score")
+    return cls[0](estimator, grid, **kwargs), cls[1](estimator, grid, **kwargs)
+
+
+@pytest.fixture
+def stacks(monkeypatch):
+    """The sizes of the stacks the fused searches train."""
+    sizes = []
+    train = skmlp.model_selection.train
+
+    def recording(members):
+        sizes.append(len(members))
+        return train(members)
+
+    monkeypatch.setattr(skmlp.model_selection, "train", recording)
+    return sizes
+
+
+CLASSIFIER_GRID = [
+    {"learning_rate_init": [1e-3, 2e-2], "alpha": [0.0, 1e-2]},
+    {"alpha_l1": [1e-3], "penalize_intercepts": [True, False]},
+    {"dropout": [0.2, [0.5]]},
+    {"weight_init": ["he_normal", Normal(std=0.3)], "bias_init": ["uniform", Uniform(-1, 1)]},
+    {"random_state": [1, 2]},
+    {"beta_1": [0.8], "beta_2": [0.99], "epsilon": [1e-6]},
+    {"learning_rate": ["invscaling", "adaptive", "cosine"], "power_t": [0.3]},
+    {"max_iter": [3, 7], "tol": [1e-1], "n_iter_no_change": [2]},
+    {"early_stopping": [True], "validation_fraction": [0.2, 0.3], "n_iter_no_change": [3]},
+    {"class_weight": ["balanced", {0: 3.0}]},
+]
+
+
+@pytest.mark.parametrize("solver", ["adam", "sgd", "rmsprop", "adagrad"])
+def test_fused_classifiers_are_the_plain_fits(solver, stacks):
+    estimator = make_pipeline(StandardScaler(), MLPClassifier(
+        hidden_layer_sizes=(8,), solver=solver, max_iter=12, batch_size=32,
+        learning_rate_init=0.01, random_state=0))
+    grid = [{f"mlpclassifier__{k}": v for k, v in g.items()} for g in CLASSIFIER_GRID]
+    grid += [{"mlpclassifier__momentum": [0.5], "mlpclassifier__rho": [0.5],
+              "standardscaler__with_mean": [False]}]
+    ours, theirs = _searches(estimator, grid)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ours.fit(X_CLS, y_CLS)
+        theirs.fit(X_CLS, y_CLS)
+    _compare(ours, theirs)
+    # one stack for all, but the early-stopping models: holding out rows leaves them
+    # fewer minibatches per epoch (3, not 4), so they train in a stack of their own
+    n_fits = len(ours.cv_results_["params"]) * 5
+    assert sorted(stacks) == [2 * 5, n_fits - 2 * 5]
+    assert np.median(ours.cv_results_["mean_test_n_iter"]) > 5
+
+
+def test_fused_regressors_are_the_plain_fits(stacks):
+    estimator = TransformedTargetRegressor(
+        make_pipeline(StandardScaler(), MLPRegressor(hidden_layer_sizes=(6, 4), max_iter=10,
+                                                     batch_size=40, random_state=0)),
+        transformer=StandardScaler())
+    prefix = "regressor__mlpregressor__"
+    grid = [{f"{prefix}loss": ["huber"], f"{prefix}huber_delta": [0.5, 1.0, 2.0],
+             f"{prefix}activation": ["tanh"]},
+            {f"{prefix}learning_rate_init": [1e-3, 1e-2], f"{prefix}dropout": [0.0, 0.3],
+             f"{prefix}early_stopping": [False, True]},
+            {f"{prefix}loss": ["mse"], f"{prefix}alpha": [1e-1, 1.0]}]
+    ours, theirs = _searches(estimator, grid)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ours.fit(X_REG, y_REG)
+        theirs.fit(X_REG, y_REG)
+    _compare(ours, theirs)
+    assert sorted(stacks) == [2 * 5, 3 * 5, 8 * 5]  # mse, huber+tanh, the rest
+
+
+def test_float32_models_agree_to_1e_4():
+    estimator = MLPClassifier(hidden_layer_sizes=(8,), max_iter=8, batch_size=32,
+                              random_state=0)
+    grid = {"learning_rate_init": [1e-3, 1e-2], "dropout": [0.0, 0.3]}
+    ours, theirs = _searches(estimator, grid)
+    X = StandardScaler().fit_transform(X_CLS).astype(np.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ours.fit(X, y_CLS)
+        theirs.fit(X, y_CLS)
+    assert _final(ours.best_estimator_).coefs_[0].dtype == np.float32
+    _compare(ours, theirs, rtol=1e-4, atol=1e-6)
+
+
+def test_a_diverging_candidate_scores_error_score_alone():
+    estimator = MLPRegressor(hidden_layer_sizes=(8,), solver="sgd", max_iter=20,
+                             random_state=0)
+    grid = {"learning_rate_init": [1e-3, 50.0, 1e-2]}
+    y = y_REG / 100
+    ours, theirs = _searches(estimator, grid, scoring=None, refit=True, error_score=np.nan)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        with pytest.warns(FitFailedWarning, match="(?s)5 fits failed.*Training diverged"):
+            ours.fit(X_REG, y)
+        with pytest.warns(FitFailedWarning, match="5 fits failed"):
+            theirs.fit(X_REG, y)
+    assert np.isnan(ours.cv_results_["mean_test_score"][1])
+    _compare(ours, theirs)
+    with pytest.raises(ValueError, match="Training diverged"):
+        GridSearchCV(estimator, {"learning_rate_init": [50.0]}, error_score="raise").fit(
+            X_REG, y)
+
+
+def test_what_cannot_fuse_runs_as_in_scikit_learn(stacks):
+    mlp = MLPClassifier(hidden_layer_sizes=(5,), max_iter=5, random_state=0)
+    grid = [{"solver": ["lbfgs", "adam"]}, {"hidden_layer_sizes": [(3,)]}]
+    ours, theirs = _searches(mlp, grid, scoring=None, refit=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ours.fit(X_CLS, y_CLS)
+        theirs.fit(X_CLS, y_CLS)
+    _compare(ours, theirs)
+    assert sorted(stacks) == [5, 5]  # adam (5,) and adam (3,); lbfgs alone
+    other = _searches(LogisticRegression(), {"C": [0.1, 1.0]}, scoring=None, refit=True)
+    for search in other:
+        search.fit(X_CLS, y_CLS)
+    _compare(*other)
+    assert fused_estimator(LogisticRegression()) is None
+    assert fused_estimator(MLPClassifier(solver="lbfgs")) is None
+
+
+def test_search_options_give_the_same_results():
+    estimator = make_pipeline(StandardScaler(), MLPClassifier(hidden_layer_sizes=(5,),
+                                                              max_iter=6, random_state=0))
+    grid = {"mlpclassifier__alpha": [1e-4, 1e-1], "mlpclassifier__learning_rate_init":
+            [1e-3, 1e-2]}
+    groups = np.arange(len(y_CLS)) % 7
+
+    def best_low_alpha(cv_results):
+        return int(np.argmax(cv_results["mean_test_accuracy"]
+                             - 10 * np.array([p["mlpclassifier__alpha"]
+                                              for p in cv_results["params"]])))
+
+    for kwargs in (
+        dict(scoring=["accuracy", "neg_log_loss"], refit="neg_log_loss",
+             return_train_score=True),
+        dict(scoring={"accuracy": "accuracy"}, refit=best_low_alpha, cv=GroupKFold(3)),
+        dict(scoring="accuracy", n_jobs=2, cv=3),
+        dict(scoring=None, refit=False, cv=KFold(4)),
+    ):
+        ours, theirs = _searches(estimator, grid, **kwargs)
+        fit_params = {"groups": groups} if isinstance(kwargs.get("cv"), GroupKFold) else {}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            ours.fit(X_CLS, y_CLS, **fit_params)
+            theirs.fit(X_CLS, y_CLS, **fit_params)
+        _compare(ours, theirs)
+        assert set(ours.cv_results_) == set(theirs.cv_results_)
+        if kwargs.get("refit") is not False:
+            np.testing.assert_allclose(ours.predict_proba(X_CLS), theirs.predict_proba(X_CLS))
+
+
+def test_sample_weight_reaches_every_fit():
+    estimator = MLPRegressor(hidden_layer_sizes=(5,), max_iter=6, random_state=0)
+    weights = np.random.default_rng(0).uniform(0, 2, len(y_REG))
+    # (scikit-learn's search routes sample_weight to scorers only that accept it)
+    ours, theirs = _searches(estimator, {"alpha": [1e-4, 1.0]}, scoring=None, refit=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ours.fit(X_REG, y_REG / 100, sample_weight=weights)
+        theirs.fit(X_REG, y_REG / 100, sample_weight=weights)
+    _compare(ours, theirs)
+
+
+def test_randomized_search_is_scikit_learns():
+    estimator = MLPClassifier(hidden_layer_sizes=(5,), max_iter=6, random_state=0)
+    distributions = {"learning_rate_init": loguniform(1e-4, 1e-1), "alpha": loguniform(1e-5, 1)}
+    ours, theirs = _searches(estimator, distributions, n_iter=6, random_state=3,
+                             cls=(RandomizedSearchCV, SklearnRandomizedSearchCV))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ours.fit(X_CLS, y_CLS)
+        theirs.fit(X_CLS, y_CLS)
+    _compare(ours, theirs)
+
+
+def test_large_stacks_are_trained_in_chunks(monkeypatch, stacks):
+    estimator = MLPClassifier(hidden_layer_sizes=(8,), max_iter=5, random_state=0)
+    grid = {"alpha": [1e-4, 1e-3, 1e-2, 1e-1]}
+    ours, theirs = _searches(estimator, grid)
+    monkeypatch.setattr(skmlp._training, "_models_per_stack", lambda member: 3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ours.fit(X_CLS, y_CLS)
+        theirs.fit(X_CLS, y_CLS)
+    _compare(ours, theirs)
+    assert stacks == [3] * 6 + [2]
+
+
+def test_stack_memory_is_bounded():
+    def member(hidden, batch_size=200):
+        estimator = MLPClassifier(hidden_layer_sizes=hidden, batch_size=batch_size)
+        with skmlp._training.deferred_fits() as deferred:
+            estimator.fit(np.zeros((400, 30)), np.arange(400) % 2)
+        return deferred[0]
+
+    small, wide = member((100,)), member((300, 300), batch_size=20)
+    for m in (small, wide):
+        sizes = m.network.layer_sizes
+        per_model = 8 * (7 * m.network.params.shape[1]
+                         + m.batch_size * (sizes[0] + 5 * sum(sizes[1:-1]) + 3 * sizes[-1]))
+        k = skmlp._training._models_per_stack(m)
+        assert k * per_model <= skmlp._training.STACK_MEMORY_BYTES < (k + 1) * per_model
+    assert skmlp._training._models_per_stack(small) > 50
+
+
+def test_large_networks_are_not_stacked(stacks):
+    # 61-62 rows per minibatch times 424,000 parameters: over LARGE_MODEL_MULTIPLY_ADDS
+    estimator = MLPClassifier(hidden_layer_sizes=(4000, 100), max_iter=1, random_state=0)
+    search = GridSearchCV(estimator, {"alpha": [1e-4, 1e-2]}, cv=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        search.fit(X_CLS, y_CLS)
+    assert stacks == [1, 1, 1, 1]
+
+
+class _Recorder:
+    """A callback on the estimator itself: counts the epochs it sees."""
+
+    def __init__(self):
+        self.epochs = 0
+
+    def setup(self, estimator, context):
+        pass
+
+    def teardown(self, estimator, context):
+        pass
+
+    def on_fit_task_begin(self, estimator, context, **kwargs):
+        pass
+
+    def on_fit_task_end(self, estimator, context, **kwargs):
+        self.epochs += context.task_name == "epoch"
+        return False
+
+
+def test_callbacks_take_scikit_learns_path(stacks):
+    pytest.importorskip("sklearn.callback")
+    recorder = _Recorder()
+    estimator = MLPClassifier(hidden_layer_sizes=(5,), max_iter=3, random_state=0)
+    estimator.set_callbacks(recorder)
+    ours, theirs = _searches(estimator, {"alpha": [1e-4, 1e-2]}, scoring=None, refit=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ours.fit(X_CLS, y_CLS)
+        theirs.fit(X_CLS, y_CLS)
+    _compare(ours, theirs)
+    assert stacks == []
+    assert fused_estimator(estimator) is None
+
+
+def test_search_callbacks_take_scikit_learns_path(stacks, capsys):
+    callback = pytest.importorskip("sklearn.callback")
+    pytest.importorskip("rich", reason="ProgressBar needs rich")
+    estimator = MLPClassifier(hidden_layer_sizes=(5,), max_iter=3, random_state=0)
+    search = GridSearchCV(estimator, {"alpha": [1e-4, 1e-2]}, cv=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        search.set_callbacks(callback.ProgressBar(max_propagation_depth=None)).fit(X_CLS, y_CLS)
+    assert "MLPClassifier - fit" in capsys.readouterr().out
+    assert stacks == []
+
+
+def test_scorers_see_each_fitted_model():
+    seen = []
+
+    def scorer(estimator, X, y):
+        seen.append((estimator.n_iter_, len(estimator.history_["loss"]),
+                     estimator.coefs_[0].copy()))
+        return 0.0
+
+    estimator = MLPClassifier(hidden_layer_sizes=(4,), random_state=0, tol=1e9,
+                              n_iter_no_change=1)
+    GridSearchCV(estimator, {"max_iter": [2, 5]}, scoring=scorer, cv=2).fit(X_CLS, y_CLS)
+    # with tol=1e9 no epoch after the first improves: training stops after the third
+    assert sorted(n for n, _, _ in seen) == [2, 2, 3, 3]
+    assert all(n == length for n, length, _ in seen)
+    assert not np.allclose(seen[0][2], seen[1][2])  # their own parameters
+
+
+def test_fusion_is_decided_per_candidate(stacks):
+    # an lbfgs estimator whose grid asks for adam fuses those candidates; minibatch sizes
+    # that give the same number of minibatches (98-99 rows: 4 of 25-30) share a stack
+    estimator = MLPClassifier(hidden_layer_sizes=(5,), solver="lbfgs", max_iter=5,
+                              random_state=0)
+    grid = [{"solver": ["adam"], "batch_size": [25, 28, 30]}, {"solver": ["lbfgs"]}]
+    ours, theirs = _searches(estimator, grid, scoring=None, refit=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ours.fit(X_CLS, y_CLS)
+        theirs.fit(X_CLS, y_CLS)
+    _compare(ours, theirs)
+    assert stacks == [3 * 5]
