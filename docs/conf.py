@@ -102,6 +102,34 @@ SKLEARN_PAGES = [
     ("array-like", "std:term", "glossary.html#term-array-like", "array-like"),
     ("sparse matrix", "std:term", "glossary.html#term-sparse-matrix", "sparse matrix"),
     ("random_state", "std:term", "glossary.html#term-random_state", "random_state"),
+    # scikit-learn's GridSearchCV / RandomizedSearchCV docstrings (skmlp.model_selection)
+    ("grid_search", "std:label", "modules/grid_search.html#grid-search",
+     "Tuning the hyper-parameters of an estimator"),
+    ("randomized_parameter_search", "std:label",
+     "modules/grid_search.html#randomized-parameter-search", "Randomized Parameter Optimization"),
+    ("multimetric_grid_search", "std:label",
+     "modules/grid_search.html#multimetric-grid-search",
+     "Specifying multiple metrics for evaluation"),
+    ("cross_validation", "std:label", "modules/cross_validation.html#cross-validation",
+     "Cross-validation: evaluating estimator performance"),
+    ("scoring_api_overview", "std:label", "modules/model_evaluation.html#scoring-api-overview",
+     "Scoring API overview"),
+    ("scoring_string_names", "std:label", "modules/model_evaluation.html#scoring-string-names",
+     "String name scorers"),
+    ("scoring_callable", "std:label", "modules/model_evaluation.html#scoring-callable",
+     "Callable scorers"),
+    *[(f"sphx_glr_auto_examples_model_selection_{name}.py", "std:label",
+       f"auto_examples/model_selection/{name}.html", title) for name, title in [
+        ("plot_grid_search_digits", "Custom refit strategy of a grid search with "
+         "cross-validation"),
+        ("plot_grid_search_refit_callable", "Balance model complexity and cross-validated "
+         "score"),
+        ("plot_grid_search_stats", "Statistical comparison of models using grid search"),
+    ]],
+    ("n_jobs", "std:term", "glossary.html#term-n_jobs", "n_jobs"),
+    ("CV splitter", "std:term", "glossary.html#term-CV-splitter", "CV splitter"),
+    ("fit", "std:term", "glossary.html#term-fit", "fit"),
+    ("classes_", "std:term", "glossary.html#term-classes_", "classes_"),
 ]
 
 
