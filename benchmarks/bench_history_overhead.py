@@ -24,20 +24,23 @@ from bench_training import fit_skmlp, make_task
 from sklearn.exceptions import ConvergenceWarning
 from threadpoolctl import threadpool_limits
 
-import skmlp._mlp
+import skmlp._training
 from skmlp._history import GradientNorms
 
 
 @contextlib.contextmanager
 def _recording_replaced(wrap):
-    """Replace the two recording calls by ``wrap(original)`` for the duration."""
-    add_batch, record_epoch = GradientNorms.add_batch, skmlp._mlp.record_epoch
-    GradientNorms.add_batch = wrap(add_batch)
-    skmlp._mlp.record_epoch = wrap(record_epoch)
+    """Replace the three recording calls by ``wrap(original)`` for the duration."""
+    originals = (GradientNorms.add_batch, skmlp._training.layer_statistics,
+                 skmlp._training.record_epoch)
+    GradientNorms.add_batch = wrap(originals[0])
+    skmlp._training.layer_statistics = wrap(originals[1])
+    skmlp._training.record_epoch = wrap(originals[2])
     try:
         yield
     finally:
-        GradientNorms.add_batch, skmlp._mlp.record_epoch = add_batch, record_epoch
+        (GradientNorms.add_batch, skmlp._training.layer_statistics,
+         skmlp._training.record_epoch) = originals
 
 
 def history_disabled():

@@ -82,18 +82,24 @@ class GradientNorms:
         self._n_batches = self._n_batches[rows]
 
 
-def layer_statistics(network):
-    """Each model's per-layer weight and bias mean, std and norm: key -> ``(K, n_layers)``."""
+def layer_statistics(network, grad_norms):
+    """Each model's per-layer statistics at the end of an epoch: key of ``LAYER_KEYS``
+    -> one list per model of one float per layer.
+
+    ``grad_norms`` is :meth:`GradientNorms.epoch_means`. Computed for the whole stack at
+    once, and made Python lists once, not per model.
+    """
     weights, biases = network.blocks(network.params)
     stats = {}
     for kind, blocks in (("weight", weights), ("bias", biases)):
         stats[f"{kind}_mean"] = np.stack([b.mean(axis=1) for b in blocks], axis=1)
         stats[f"{kind}_std"] = np.stack([b.std(axis=1) for b in blocks], axis=1)
         stats[f"{kind}_norm"] = np.stack([np.sqrt(row_dots(b)) for b in blocks], axis=1)
-    return stats
+    stats["weight_grad_norm"], stats["bias_grad_norm"] = grad_norms
+    return {key: stats[key].tolist() for key in LAYER_KEYS}
 
 
-def record_epoch(history, statistics, k, *, loss, learning_rate, seconds, grad_norms,
+def record_epoch(history, statistics, k, *, loss, learning_rate, seconds,
                  validation_loss=np.nan, validation_score=np.nan):
     """Append one epoch of model ``k`` of a stack to ``history``.
 
@@ -107,16 +113,11 @@ def record_epoch(history, statistics, k, *, loss, learning_rate, seconds, grad_n
         The model's row in the stack.
     loss, learning_rate, seconds, validation_loss, validation_score : float
         NaN where not applicable (no validation set; L-BFGS has no learning rate).
-    grad_norms : tuple of two arrays
-        From :meth:`GradientNorms.epoch_means`.
     """
     history["loss"].append(float(loss))
     history["validation_loss"].append(float(validation_loss))
     history["validation_score"].append(float(validation_score))
     history["learning_rate"].append(float(learning_rate))
     history["time"].append(float(seconds))
-    for key in LAYER_KEYS[:6]:
-        history[key].append(statistics[key][k].tolist())
-    weight_grad, bias_grad = grad_norms
-    history["weight_grad_norm"].append(weight_grad[k].tolist())
-    history["bias_grad_norm"].append(bias_grad[k].tolist())
+    for key in LAYER_KEYS:
+        history[key].append(statistics[key][k])

@@ -51,9 +51,9 @@ def fit_lbfgs(member, tasks):
             loss_and_gradient(intermediate_result.x)
         grad_norms.add_batch()
         now = time.perf_counter()
-        record_epoch(history, layer_statistics(network), 0, loss=intermediate_result.fun,
-                     learning_rate=np.nan, seconds=now - last_time,
-                     grad_norms=grad_norms.epoch_means())
+        record_epoch(history, layer_statistics(network, grad_norms.epoch_means()), 0,
+                     loss=intermediate_result.fun, learning_rate=np.nan,
+                     seconds=now - last_time)
         last_time = now
         e.n_iter_ = len(history["loss"])
         if e.verbose:

@@ -217,8 +217,7 @@ class _Stack:
             rates = [m.estimator._schedule.learning_rate for m in self.members]
             epoch_loss, first_batch_loss, epoch_weight = self._run_epoch(stacked(rates))
             finite = np.isfinite(self.network.params).all(axis=1)
-            statistics = layer_statistics(self.network)
-            grad_norms = self.grad_norms.epoch_means()
+            statistics = layer_statistics(self.network, self.grad_norms.epoch_means())
             validation = self._validation_outputs()
             seconds = time.perf_counter() - started
             leaving = []
@@ -226,7 +225,7 @@ class _Stack:
                 try:
                     done = self._end_epoch(k, member, epoch_loss[k], first_batch_loss[k],
                                            epoch_weight[k], finite[k], rates[k],
-                                           statistics, grad_norms, validation, seconds)
+                                           statistics, validation, seconds)
                 except ValueError as error:  # this model diverged: it alone stops
                     member.error, done = error, True
                 if done:
@@ -235,7 +234,7 @@ class _Stack:
                 self._leave(leaving)
 
     def _end_epoch(self, k, member, epoch_loss, first_batch_loss, epoch_weight,
-                   params_finite, learning_rate, statistics, grad_norms, validation, seconds):
+                   params_finite, learning_rate, statistics, validation, seconds):
         """Model ``k``'s bookkeeping after an epoch; True when it stops training."""
         e = member.estimator
         if epoch_weight == 0:
@@ -258,7 +257,7 @@ class _Stack:
             validation_loss, validation_score = self._score_validation(k, validation)
             self._record_validation(k, member, validation_loss, validation_score)
         record_epoch(e.history_, statistics, k, loss=epoch_loss, learning_rate=learning_rate,
-                     seconds=seconds, grad_norms=grad_norms, validation_loss=validation_loss,
+                     seconds=seconds, validation_loss=validation_loss,
                      validation_score=validation_score)
         if e.verbose:
             e._print_epoch()

@@ -22,7 +22,7 @@ What does not fuse -- another estimator, the ``lbfgs`` solver, callbacks, a
 scikit-learn older than 1.9 -- runs through scikit-learn's own ``_fit_and_score``.
 """
 
-import copy
+import hashlib
 import numbers
 import time
 import traceback
@@ -307,32 +307,73 @@ def _fit_and_score_alone(*args, **kwargs):
 
 
 class _FittedSteps:
-    """A ``Pipeline`` ``memory`` that keeps fitted preprocessing steps in this process.
+    """A ``Pipeline`` ``memory`` that shares fitted preprocessing steps within a job.
 
     A fused job fits many candidates on the same folds; those whose preprocessing
     steps have the same parameters get the same fitted steps and transformed data
     from here -- one fit per fold and distinct preprocessing setting -- and so share
-    one copy of the data in the stack. The key is a hash of everything the fit
-    depends on (the unfitted step, its input, targets and parameters), as with
-    ``joblib.Memory``; each pipeline gets its own copy of the fitted step.
+    one copy of the data in the stack. The key is what the fit depends on: the
+    unfitted step (hashed, as ``joblib.Memory`` does) and its other arguments, the
+    input by identity -- the job hands every candidate of a fold the same arrays, and
+    each step's output is the next one's input -- which the stored entry keeps
+    alive, and the targets by content (``TransformedTargetRegressor`` transforms them
+    anew for each candidate).
+
+    The candidates share the fitted step itself, and while the job scores them its
+    ``transform`` remembers its outputs (by input identity again): the test rows of a
+    fold are transformed once, not once per candidate. :meth:`release` forgets it all.
     """
 
     def __init__(self):
         self._results = {}
 
     def cache(self, func, ignore=()):
-        def cached(*args, **kwargs):
+        def cached(transformer, X, y=None, *args, **kwargs):
             hashed = {k: v for k, v in kwargs.items() if k not in ignore}
-            key = joblib_hash((func.__name__, args, hashed))
+            key = (func.__name__, id(X), _fingerprint(y),
+                   joblib_hash((transformer, args, hashed)))
             if key not in self._results:
-                self._results[key] = func(*args, **kwargs)
-            Xt, fitted = self._results[key]
-            return Xt, copy.deepcopy(fitted)
+                Xt, fitted = func(transformer, X, y, *args, **kwargs)
+                if hasattr(fitted, "transform"):
+                    fitted.transform = _remembering(fitted.transform)
+                self._results[key] = (Xt, fitted, X, y)
+            Xt, fitted, _, _ = self._results[key]
+            return Xt, fitted
 
         return cached
 
+    def release(self):
+        """Give the fitted steps their own ``transform`` back and drop every result."""
+        for _, fitted, _, _ in self._results.values():
+            vars(fitted).pop("transform", None)
+        self._results.clear()
+
     def __deepcopy__(self, memo):  # clone() deep-copies parameters: keep sharing the store
         return self
+
+
+def _remembering(transform):
+    """``transform`` that returns its earlier output for an input it has seen (the same
+    object, kept alive by the entry)."""
+    outputs = {}
+
+    def remembered(X, *args, **kwargs):
+        if args or kwargs:
+            return transform(X, *args, **kwargs)
+        if id(X) not in outputs:
+            outputs[id(X)] = (transform(X), X)
+        return outputs[id(X)][0]
+
+    return remembered
+
+
+def _fingerprint(y):
+    """A key for targets by content: cheap for arrays, joblib's hash otherwise."""
+    if y is None:
+        return None
+    if isinstance(y, np.ndarray) and y.dtype != object:
+        return (y.shape, y.dtype.str, hashlib.blake2b(np.ascontiguousarray(y)).digest())
+    return joblib_hash(y)
 
 
 def _share_preprocessing(estimator, memory):
@@ -419,8 +460,12 @@ def _fused_fit_and_score(base_estimator, X, y, fits, *, scorer, fit_params, scor
         share = (time.time() - started) / len(stack)
         for member in stack:
             member.training_time = share
-    return [_score_fit(fit, scorer, score_params, return_train_score, return_n_test_samples,
-                       return_times, return_parameters, error_score, X) for fit in prepared]
+    try:
+        return [_score_fit(fit, scorer, score_params, return_train_score,
+                           return_n_test_samples, return_times, return_parameters,
+                           error_score, X) for fit in prepared]
+    finally:
+        fitted_steps.release()
 
 
 def _score_fit(fit, scorer, score_params, return_train_score, return_n_test_samples,
