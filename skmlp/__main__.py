@@ -12,11 +12,12 @@ import numpy as np
 from scipy.stats import rankdata
 from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import GridSearchCV, ParameterGrid, train_test_split
+from sklearn.model_selection import ParameterGrid, train_test_split
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skmlp import MLPClassifier, __version__, show_versions
+from skmlp.model_selection import GridSearchCV
 
 # Mean CV scores are averages of a few accuracies: candidates that classify the same
 # samples correctly can still differ in the last bits (1e-16) depending on the order
@@ -102,7 +103,8 @@ def main(argv=None):
     search = GridSearchCV(pipeline, grid, cv=3, n_jobs=2)
     print(f"GridSearchCV: {len(ParameterGrid(grid))} candidates x 3 folds over activation, "
           "weight_init (auto: scikit-learn's Glorot uniform; he_uniform), dropout and "
-          "solver ...")
+          "solver, the fits of one activation and solver trained together as one "
+          "stacked network (skmlp.model_selection) ...")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         search.fit(X_train, y_train)

@@ -39,10 +39,11 @@ from .schedules import SCHEDULES
 #: Bytes the parameters, optimizer state and minibatch buffers of one stack may take;
 #: larger groups of models are trained in several stacks, one after another.
 STACK_MEMORY_BYTES = 256 * 2**20
-#: A model whose minibatch takes more multiply-adds than this trains in a stack of
-#: its own: its matrix products already keep BLAS busy, and stacking would only
-#: add the copies of the gathered minibatches.
-LARGE_MODEL_MULTIPLY_ADDS = 2e7
+#: A model whose minibatch takes more multiply-adds (rows x parameters) than this trains
+#: in a stack of its own: its matrix products already keep BLAS busy, and a stack's
+#: activations outgrow the caches (digits, 200-row minibatches, 4 candidates x 3 folds:
+#: hidden (256,) at 3.8e6 stacks as fast as one by one, (512,) and (1024,) slower).
+LARGE_MODEL_MULTIPLY_ADDS = 4e6
 
 #: An epoch whose loss exceeds the loss at initialization this many times is divergence
 #: (a fit whose loss explodes but stays finite is as broken as one that overflows).
@@ -133,11 +134,16 @@ def stack_groups(members):
             yield group[start : start + size]
 
 
+def stacking_pays(layer_sizes, batch_size):
+    """Whether models of these layer sizes and minibatch rows gain from a stack."""
+    return batch_size * n_parameters(layer_sizes) <= LARGE_MODEL_MULTIPLY_ADDS
+
+
 def _models_per_stack(member):
     sizes = member.network.layer_sizes
     n_params = n_parameters(sizes)
     batch = member.batch_size
-    if batch * n_params > LARGE_MODEL_MULTIPLY_ADDS:
+    if not stacking_pays(sizes, batch):
         return 1
     # parameters, gradient, scratch and up to three optimizer states; per-row buffers
     per_model = member.network.dtype.itemsize * (

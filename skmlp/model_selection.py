@@ -50,10 +50,10 @@ from sklearn.model_selection._validation import (
 from sklearn.pipeline import Pipeline
 from sklearn.utils.metaestimators import _safe_split
 from sklearn.utils.parallel import Parallel, delayed
-from sklearn.utils.validation import _check_method_params, indexable
+from sklearn.utils.validation import _check_method_params, _num_samples, indexable
 
 from ._mlp import BaseMLP
-from ._training import deferred_fits, stack_groups, train
+from ._training import deferred_fits, stack_groups, stacking_pays, train
 from .optimizers import OPTIMIZERS
 
 #: scikit-learn versions whose ``BaseSearchCV.fit`` the fused fit follows.
@@ -267,8 +267,13 @@ class _FusedSearchMixin:
         pairs = list(product(enumerate(candidate_params), enumerate(cv_splits)))
         groups = defaultdict(list)  # stack hint -> indices of pairs
         alone = []
-        hints = [_stack_hint(clone(base_estimator).set_params(**clone(p, safe=False)))
-                 for p in candidate_params]
+        candidates = [clone(base_estimator).set_params(**clone(p, safe=False))
+                      for p in candidate_params]
+        hints = [_stack_hint(candidate) for candidate in candidates]
+        batch_sizes = {}  # each hint's minibatch size (its first candidate's)
+        for hint, candidate in zip(hints, candidates):
+            if hint is not None:
+                batch_sizes.setdefault(hint, fused_estimator(candidate).batch_size)
         for index, ((cand_idx, _), _) in enumerate(pairs):
             if hints[cand_idx] is None:
                 alone.append(index)
@@ -286,10 +291,15 @@ class _FusedSearchMixin:
                 caller=self, callback_ctx=context,
             ))
             owners.append([index])
-        # a group's fits are split over the workers, so that every worker trains a stack
+        # a group's fits are split over the workers, so that every worker trains a stack;
+        # fits too large to gain from a stack go one per job, as scikit-learn sends them
         n_workers = effective_n_jobs(self.n_jobs)
-        for indices in groups.values():
-            for chunk in np.array_split(np.array(indices), min(n_workers, len(indices))):
+        n_train = _num_samples(X) - _num_samples(X) // max(n_splits, 2)
+        for hint, indices in groups.items():
+            n_chunks = min(n_workers, len(indices))
+            if not _may_stack(hint, batch_sizes[hint], _num_features(X), n_train):
+                n_chunks = len(indices)
+            for chunk in np.array_split(np.array(indices), n_chunks):
                 fits = [(pairs[i][0][1], *pairs[i][1][1]) for i in chunk]
                 jobs.append(delayed(_fused_fit_and_score)(
                     base_estimator, X, y, fits, **fit_and_score_kwargs))
@@ -299,6 +309,19 @@ class _FusedSearchMixin:
             for index, result in zip(indices, results):
                 out[index] = result
         return out
+
+
+def _may_stack(hint, batch_size, n_features, n_train):
+    """Whether fits of this stack hint are likely small enough to gain from a stack
+    (estimated before preprocessing, from the raw features and one output)."""
+    hidden = hint[1]
+    rows = min(200, n_train) if batch_size == "auto" else min(batch_size, n_train)
+    return stacking_pays([n_features, *hidden, 1], rows)
+
+
+def _num_features(X):
+    shape = getattr(X, "shape", None)
+    return shape[1] if shape is not None and len(shape) == 2 else 1
 
 
 def _fit_and_score_alone(*args, **kwargs):

@@ -286,8 +286,8 @@ def test_stack_memory_is_bounded():
 
 
 def test_large_networks_are_not_stacked(stacks):
-    # 61-62 rows per minibatch times 424,000 parameters: over LARGE_MODEL_MULTIPLY_ADDS
-    estimator = MLPClassifier(hidden_layer_sizes=(4000, 100), max_iter=1, random_state=0)
+    # 61-62 rows per minibatch times 79,000 parameters: over LARGE_MODEL_MULTIPLY_ADDS
+    estimator = MLPClassifier(hidden_layer_sizes=(1200, 60), max_iter=1, random_state=0)
     search = GridSearchCV(estimator, {"alpha": [1e-4, 1e-2]}, cv=2)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
