@@ -80,6 +80,13 @@ def _searches(estimator, grid, cls=(GridSearchCV, SklearnGridSearchCV), **kwargs
     return cls[0](estimator, grid, **kwargs), cls[1](estimator, grid, **kwargs)
 
 
+def _fit_both(ours, theirs, X, y, **fit_params):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ours.fit(X, y, **fit_params)
+        theirs.fit(X, y, **fit_params)
+
+
 @pytest.fixture
 def stacks(monkeypatch):
     """The sizes of the stacks the fused searches train."""
@@ -119,10 +126,7 @@ def test_fused_classifiers_are_the_plain_fits(solver, stacks):
     # 5 folds give minibatches of different sizes (98-99 rows); 3 folds keep the others quick
     n_folds = 5 if solver == "adam" else 3
     ours, theirs = _searches(estimator, grid, cv=KFold(n_folds, shuffle=True, random_state=0))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        ours.fit(X_CLS, y_CLS)
-        theirs.fit(X_CLS, y_CLS)
+    _fit_both(ours, theirs, X_CLS, y_CLS)
     _compare(ours, theirs)
     # one stack for all, but early-stopping models whose held-out rows leave them fewer
     # minibatches per epoch (5 folds: both fractions, 4 -> 3; 3 folds: 0.3 only, 3 -> 2)
@@ -144,10 +148,7 @@ def test_fused_regressors_are_the_plain_fits(stacks):
              f"{prefix}early_stopping": [False, True]},
             {f"{prefix}loss": ["mse"], f"{prefix}alpha": [1e-1, 1.0]}]
     ours, theirs = _searches(estimator, grid)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        ours.fit(X_REG, y_REG)
-        theirs.fit(X_REG, y_REG)
+    _fit_both(ours, theirs, X_REG, y_REG)
     _compare(ours, theirs)
     assert sorted(stacks) == [2 * 5, 3 * 5, 8 * 5]  # mse, huber+tanh, the rest
 
@@ -158,10 +159,7 @@ def test_float32_models_agree_to_1e_4():
     grid = {"learning_rate_init": [1e-3, 1e-2], "dropout": [0.0, 0.3]}
     ours, theirs = _searches(estimator, grid)
     X = StandardScaler().fit_transform(X_CLS).astype(np.float32)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        ours.fit(X, y_CLS)
-        theirs.fit(X, y_CLS)
+    _fit_both(ours, theirs, X, y_CLS)
     assert _final(ours.best_estimator_).coefs_[0].dtype == np.float32
     _compare(ours, theirs, rtol=1e-4, atol=1e-6)
 
@@ -189,10 +187,7 @@ def test_what_cannot_fuse_runs_as_in_scikit_learn(stacks):
     mlp = MLPClassifier(hidden_layer_sizes=(5,), max_iter=5, random_state=0)
     grid = [{"solver": ["lbfgs", "adam"]}, {"hidden_layer_sizes": [(3,)]}]
     ours, theirs = _searches(mlp, grid, scoring=None, refit=True)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        ours.fit(X_CLS, y_CLS)
-        theirs.fit(X_CLS, y_CLS)
+    _fit_both(ours, theirs, X_CLS, y_CLS)
     _compare(ours, theirs)
     assert sorted(stacks) == [5, 5]  # adam (5,) and adam (3,); lbfgs alone
     other = _searches(LogisticRegression(), {"C": [0.1, 1.0]}, scoring=None, refit=True)
@@ -224,10 +219,7 @@ def test_search_options_give_the_same_results():
     ):
         ours, theirs = _searches(estimator, grid, **kwargs)
         fit_params = {"groups": groups} if isinstance(kwargs.get("cv"), GroupKFold) else {}
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            ours.fit(X_CLS, y_CLS, **fit_params)
-            theirs.fit(X_CLS, y_CLS, **fit_params)
+        _fit_both(ours, theirs, X_CLS, y_CLS, **fit_params)
         _compare(ours, theirs)
         assert set(ours.cv_results_) == set(theirs.cv_results_)
         if kwargs.get("refit") is not False:
@@ -239,10 +231,7 @@ def test_sample_weight_reaches_every_fit():
     weights = np.random.default_rng(0).uniform(0, 2, len(y_REG))
     # (scikit-learn's search routes sample_weight to scorers only that accept it)
     ours, theirs = _searches(estimator, {"alpha": [1e-4, 1.0]}, scoring=None, refit=True)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        ours.fit(X_REG, y_REG / 100, sample_weight=weights)
-        theirs.fit(X_REG, y_REG / 100, sample_weight=weights)
+    _fit_both(ours, theirs, X_REG, y_REG / 100, sample_weight=weights)
     _compare(ours, theirs)
 
 
@@ -251,10 +240,7 @@ def test_randomized_search_is_scikit_learns():
     distributions = {"learning_rate_init": loguniform(1e-4, 1e-1), "alpha": loguniform(1e-5, 1)}
     ours, theirs = _searches(estimator, distributions, n_iter=6, random_state=3,
                              cls=(RandomizedSearchCV, SklearnRandomizedSearchCV))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        ours.fit(X_CLS, y_CLS)
-        theirs.fit(X_CLS, y_CLS)
+    _fit_both(ours, theirs, X_CLS, y_CLS)
     _compare(ours, theirs)
 
 
@@ -263,10 +249,7 @@ def test_large_stacks_are_trained_in_chunks(monkeypatch, stacks):
     grid = {"alpha": [1e-4, 1e-3, 1e-2, 1e-1]}
     ours, theirs = _searches(estimator, grid)
     monkeypatch.setattr(skmlp._training, "_models_per_stack", lambda member: 3)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        ours.fit(X_CLS, y_CLS)
-        theirs.fit(X_CLS, y_CLS)
+    _fit_both(ours, theirs, X_CLS, y_CLS)
     _compare(ours, theirs)
     assert stacks == [3] * 6 + [2]
 
@@ -324,10 +307,7 @@ def test_callbacks_take_scikit_learns_path(stacks):
     estimator = MLPClassifier(hidden_layer_sizes=(5,), max_iter=3, random_state=0)
     estimator.set_callbacks(recorder)
     ours, theirs = _searches(estimator, {"alpha": [1e-4, 1e-2]}, scoring=None, refit=True)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        ours.fit(X_CLS, y_CLS)
-        theirs.fit(X_CLS, y_CLS)
+    _fit_both(ours, theirs, X_CLS, y_CLS)
     _compare(ours, theirs)
     assert stacks == []
     assert fused_estimator(estimator) is None
@@ -369,9 +349,6 @@ def test_fusion_is_decided_per_candidate(stacks):
                               random_state=0)
     grid = [{"solver": ["adam"], "batch_size": [25, 28, 30]}, {"solver": ["lbfgs"]}]
     ours, theirs = _searches(estimator, grid, scoring=None, refit=True)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        ours.fit(X_CLS, y_CLS)
-        theirs.fit(X_CLS, y_CLS)
+    _fit_both(ours, theirs, X_CLS, y_CLS)
     _compare(ours, theirs)
     assert stacks == [3 * 5]
