@@ -76,11 +76,6 @@ class GradientNorms:
         self._n_batches[...] = 0
         return means[:, :n_layers], means[:, n_layers:]
 
-    def select(self, rows):
-        """Keep the models ``rows`` (after the network was rebuilt with them)."""
-        self._sums = self._sums[:, rows]
-        self._n_batches = self._n_batches[rows]
-
 
 def layer_statistics(network, grad_norms):
     """Each model's per-layer statistics at the end of an epoch: key of ``LAYER_KEYS``

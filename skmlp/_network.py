@@ -124,9 +124,6 @@ class Penalty:
         return cls([e.alpha for e in estimators], [e.alpha_l1 for e in estimators],
                    [e.penalize_intercepts for e in estimators])
 
-    def select(self, rows):
-        return Penalty(self.alpha[rows], self.alpha_l1[rows], self.penalize_intercepts[rows])
-
 
 class _BatchViews:
     """The buffers of one batch size, as views (see :meth:`Network._batch`)."""
@@ -467,14 +464,6 @@ class Network:
             scratch *= column
         grad += scratch
         return value
-
-    # --------------------------------------------------------------- inference
-    def predict_raw(self, X, rows=None):
-        """Raw outputs ``z`` of the deterministic networks (no dropout), ``(K, n, n_outputs)``.
-
-        ``X`` is 2D (or sparse), shared by every model, or ``(K, n, n_features)``.
-        """
-        return forward(X, self.coefs, self.intercepts, self.activation, rows=rows)
 
 
 def forward(X, coefs, intercepts, activation, rows=None):

@@ -184,6 +184,7 @@ class _Stack:
                                    first.network.output_activation_name, first.network.dtype,
                                    params=np.concatenate([m.network.params for m in members]))
         continuing = first.incremental and first.estimator._optimizer is not None
+        nonnegative = self._loss_of(estimators).nonnegative
         for m in members:
             e = m.estimator
             e.n_iter_ = 0  # as in scikit-learn: the epochs of this call
@@ -191,7 +192,7 @@ class _Stack:
                 e._schedule = SCHEDULES[e.learning_rate](e)
                 e._no_improvement_count = 0
             m.reference_loss = None
-            m.watch_explosion = m.fresh and self._loss_of(estimators).nonnegative
+            m.watch_explosion = m.fresh and nonnegative
         self.optimizer = first.estimator._optimizer if continuing else \
             OPTIMIZERS[first.estimator.solver](estimators)
         self._setup_validation()
