@@ -288,10 +288,16 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         self._validate_params()
         deferred = deferred_members()
         if deferred is not None and not self._is_fitted() and self.solver in OPTIMIZERS:
-            # inside a fused search: prepare the model; the search trains it in a stack
-            deferred.append(self._prepare_member(
-                X, y, sample_weight, incremental=False, X_val=X_val, y_val=y_val,
-                sample_weight_val=sample_weight_val))
+            # inside a fused search: prepare the model (on a trial, committed once every
+            # check has passed); the search trains it in a stack and scores it, or gives
+            # it error_score if it diverges
+            trial = self._trial(continue_training=False)
+            member = trial._prepare_member(X, y, sample_weight, incremental=False,
+                                           X_val=X_val, y_val=y_val,
+                                           sample_weight_val=sample_weight_val)
+            self._commit(trial)
+            member.estimator = self
+            deferred.append(member)
             return self
         trial = self._trial(continue_training=self.warm_start and self._is_fitted())
         trial._fit(X, y, sample_weight, incremental=False, callback_owner=self, X_val=X_val,

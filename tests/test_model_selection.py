@@ -348,3 +348,13 @@ def test_fusion_is_decided_per_candidate(stacks):
     _fit_both(ours, theirs, X_CLS, y_CLS)
     _compare(ours, theirs)
     assert stacks == [3 * 5]
+
+
+def test_a_rejected_deferred_fit_leaves_the_estimator_unfitted():
+    # the weights are checked after X and y were validated and encoded (on the trial)
+    estimator = MLPClassifier(hidden_layer_sizes=(4,))
+    with skmlp._training.deferred_fits() as deferred:
+        with pytest.raises(ValueError, match="Negative values in sample_weight"):
+            estimator.fit(X_CLS, y_CLS, sample_weight=-np.ones(len(y_CLS)))
+    assert deferred == [] and not hasattr(estimator, "coefs_")
+    assert not [name for name in vars(estimator) if name.endswith("_")]
