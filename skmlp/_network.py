@@ -333,7 +333,13 @@ class Network:
             np.matmul(views.ones, delta, out=grad_intercepts[i])
             if i == 0:
                 break
-            previous = np.matmul(delta, coefs_T[i], out=views.deltas[i - 1])
+            if delta.shape[-1] == 1:
+                # one output unit (binary classification, one target): an outer product,
+                # which numpy's matmul with an inner dimension of 1 does about 2.5x
+                # slower than a broadcast multiply (same products, bit for bit)
+                previous = np.multiply(delta, coefs_T[i], out=views.deltas[i - 1])
+            else:
+                previous = np.matmul(delta, coefs_T[i], out=views.deltas[i - 1])
             if self._dropout_layout[i - 1]:
                 previous *= views.masks[i - 1]
             Z = None if views.preactivations is None else views.preactivations[i - 1]
