@@ -42,6 +42,11 @@ class GradientNorms:
         self._n_batches = np.zeros(network.n_models)
         self._single = [0.0] * len(self._segments) if network.n_models == 1 else None
         self._segments_1d = [segment[0] for segment in self._segments]
+        # the segments tile each gradient row in order (weights, then biases): a stack
+        # sums their squares with one reduceat over a scratch row of squares
+        self._grad = network.grad
+        self._starts = np.cumsum([0] + [s.shape[1] for s in self._segments[:-1]])
+        self._squares = None
 
     def add_batch(self, rows=None):
         """Accumulate the norms of the gradient the network holds now (of models ``rows``)."""
@@ -51,14 +56,15 @@ class GradientNorms:
                 sums[i] += math.sqrt(segment @ segment)
             self._n_batches += 1
             return
-        for i, segment in enumerate(self._segments):
-            if rows is None:
-                self._sums[i] += np.sqrt(row_dots(segment))
-            else:
-                self._sums[i, rows] += np.sqrt(row_dots(segment[rows]))
+        if self._squares is None:
+            self._squares = np.empty_like(self._grad)
+        np.square(self._grad, out=self._squares)
+        norms = np.sqrt(np.add.reduceat(self._squares, self._starts, axis=1)).T
         if rows is None:
+            self._sums += norms
             self._n_batches += 1
         else:
+            self._sums[:, rows] += norms[:, rows]
             self._n_batches[rows] += 1
 
     def epoch_means(self):

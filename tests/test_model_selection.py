@@ -254,21 +254,61 @@ def test_large_stacks_are_trained_in_chunks(monkeypatch, stacks):
     assert stacks == [3] * 6 + [2]
 
 
-def test_stack_memory_is_bounded():
-    def member(hidden, batch_size=200):
-        estimator = MLPClassifier(hidden_layer_sizes=hidden, batch_size=batch_size)
-        with skmlp._training.deferred_fits() as deferred:
-            estimator.fit(np.zeros((400, 30)), np.arange(400) % 2)
-        return deferred[0]
+def _deferred_member(X, y, **params):
+    """The Member a fit of MLPClassifier(**params) hands to a fused search."""
+    with skmlp._training.deferred_fits() as deferred:
+        MLPClassifier(**params).fit(X, y)
+    return deferred[0]
 
-    small, wide = member((100,)), member((300, 300), batch_size=20)
-    for m in (small, wide):
+
+def test_stacks_are_bounded_by_memory_and_cache():
+    X, y = np.zeros((400, 30)), np.arange(400) % 2
+    small = _deferred_member(X, y, hidden_layer_sizes=(100,))
+    wide = _deferred_member(X, y, hidden_layer_sizes=(300, 300), batch_size=20)
+    gelu = _deferred_member(X, y, hidden_layer_sizes=(50,), activation="gelu", dropout=0.1)
+    for m, units in ((small, 2), (wide, 2), (gelu, 5)):  # gelu keeps z, dropout masks
         sizes = m.network.layer_sizes
-        per_model = 8 * (7 * m.network.params.shape[1]
-                         + m.batch_size * (sizes[0] + 5 * sum(sizes[1:-1]) + 3 * sizes[-1]))
+        buffers = 8 * m.batch_size * (sizes[0] + units * sum(sizes[1:-1]) + 3 * sizes[-1])
+        per_model = 8 * 7 * m.network.params.shape[1] + buffers
         k = skmlp._training._models_per_stack(m)
-        assert k * per_model <= skmlp._training.STACK_MEMORY_BYTES < (k + 1) * per_model
-    assert skmlp._training._models_per_stack(small) > 50
+        assert k * per_model <= skmlp._training.STACK_MEMORY_BYTES
+        assert k * buffers <= skmlp._training.STACK_CACHE_BYTES
+        assert ((k + 1) * per_model > skmlp._training.STACK_MEMORY_BYTES
+                or (k + 1) * buffers > skmlp._training.STACK_CACHE_BYTES)
+    assert skmlp._training._models_per_stack(small) > 5
+
+
+def test_stacks_are_balanced_and_keep_a_folds_models_together(monkeypatch):
+    rng = np.random.default_rng(0)
+    folds = [rng.normal(size=(40, 3)) for _ in range(2)]
+    y = np.arange(40) % 2
+    # fold 0, fold 1, fold 0, ...: 7 models, stacks of at most 3
+    members = [_deferred_member(folds[i % 2], y, alpha=i * 1e-3, max_iter=1)
+               for i in range(7)]
+    monkeypatch.setattr(skmlp._training, "_models_per_stack", lambda member: 3)
+    stacks = list(skmlp._training.stack_groups(members))
+    assert sorted(len(s) for s in stacks) == [2, 2, 3]
+    assert sorted(m.estimator.alpha for s in stacks for m in s) == \
+        sorted(m.estimator.alpha for m in members)
+    # fold 0 has 4 models and fold 1 has 3: only one stack mixes the two
+    assert sum(len({id(m.X) for m in s}) > 1 for s in stacks) == 1
+
+
+def test_stacked_models_record_their_plain_fits_history():
+    grid = [dict(alpha=1e-4), dict(alpha=1e-1, dropout=0.3), dict(random_state=5),
+            dict(learning_rate_init=3e-2, class_weight="balanced")]
+    base = dict(hidden_layer_sizes=(7, 5), max_iter=4, batch_size=40, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        with skmlp._training.deferred_fits() as deferred:
+            stacked = [MLPClassifier(**{**base, **p}).fit(X_CLS, y_CLS) for p in grid]
+        skmlp._training.train(deferred)
+        plain = [MLPClassifier(**{**base, **p}).fit(X_CLS, y_CLS) for p in grid]
+    for ours, theirs in zip(stacked, plain):
+        for key, values in theirs.history_.items():
+            if key != "time":
+                np.testing.assert_allclose(ours.history_[key], values, rtol=1e-9,
+                                           err_msg=key)
 
 
 def test_large_networks_are_not_stacked(stacks):
