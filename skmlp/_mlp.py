@@ -24,7 +24,7 @@ from ._class_weight import ClassWeighting, check_class_weight
 from ._history import new_history
 from ._lbfgs import fit_lbfgs
 from ._network import Network, forward
-from ._training import Member, deferred_members, train
+from ._training import Member, deferred_members, shared_in_deferred_fits, train
 from ._validation import (
     check_dropout,
     check_hidden_layer_sizes,
@@ -670,6 +670,29 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         return state
 
 
+def _label_encoding(y, classes):
+    """``(target_type, fitted LabelBinarizer, its transform of y)`` of classifier targets.
+
+    With ``classes``, the binarizer knows those (y may not hold them all) and the
+    target is binary or multiclass by their number.
+    """
+    check_classification_targets(y)
+    target_type = type_of_target(y)
+    binarizer = LabelBinarizer()
+    if target_type == "multilabel-indicator":
+        binarizer.fit(y)
+    elif classes is not None:
+        binarizer.fit(np.asarray(classes))
+        unseen = np.setdiff1d(np.unique(y), binarizer.classes_)
+        if unseen.size:
+            raise ValueError(f"y contains labels {unseen.tolist()} that are not in "
+                             f"classes={list(classes)}.")
+        target_type = "binary" if len(binarizer.classes_) == 2 else "multiclass"
+    else:
+        binarizer.fit(y)
+    return target_type, binarizer, binarizer.transform(y)
+
+
 class MLPClassifier(ClassifierMixin, BaseMLP):
     """Multilayer perceptron classifier.
 
@@ -1004,20 +1027,12 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         return self._binarize(y)
 
     def _fit_label_encoding(self, y, classes):
-        check_classification_targets(y)
-        target_type = type_of_target(y)
-        binarizer = LabelBinarizer()
-        if target_type == "multilabel-indicator":
-            binarizer.fit(y)
-        elif classes is not None:
-            binarizer.fit(np.asarray(classes))
-            unseen = np.setdiff1d(np.unique(y), binarizer.classes_)
-            if unseen.size:
-                raise ValueError(f"y contains labels {unseen.tolist()} that are not in "
-                                 f"classes={list(classes)}.")
-            target_type = "binary" if len(binarizer.classes_) == 2 else "multiclass"
+        if classes is None:
+            # a fused search's candidates of a fold encode the same y: once for all
+            target_type, binarizer, encoded = shared_in_deferred_fits(
+                ("label_encoding", id(y)), y, lambda: _label_encoding(y, None))
         else:
-            binarizer.fit(y)
+            target_type, binarizer, encoded = _label_encoding(y, classes)
         loss_name = self._resolve_loss_name(target_type)
         if loss_name == "categorical_crossentropy" and target_type == "multilabel-indicator":
             raise ValueError(
@@ -1030,7 +1045,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         self.classes_ = binarizer.classes_
         self._two_softmax_units = (loss_name == "categorical_crossentropy"
                                    and len(self.classes_) == 2)
-        Y = self._binarize(y)
+        Y = self._binarized(encoded)
         self.n_outputs_ = Y.shape[1]
         return Y
 
@@ -1039,7 +1054,10 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         return LOG_LOSS_BY_TARGET[target_type] if self.loss == LOG_LOSS else self.loss
 
     def _binarize(self, y):
-        Y = self._label_binarizer.transform(y)
+        return self._binarized(self._label_binarizer.transform(y))
+
+    def _binarized(self, Y):
+        """The network's targets from the label binarizer's output (a new array)."""
         if sp.issparse(Y):
             Y = Y.toarray()
         if self._two_softmax_units:

@@ -349,11 +349,23 @@ class _FittedSteps:
 
     def __init__(self):
         self._results = {}
+        self._fingerprints = {}
+
+    def _fingerprint(self, y):
+        """A key for targets by content: cheap for numeric arrays; other targets
+        (strings, frames) take joblib's slow hash, once per object (kept alive here)."""
+        if y is None:
+            return None
+        if isinstance(y, np.ndarray) and y.dtype != object:
+            return (y.shape, y.dtype.str, hashlib.blake2b(np.ascontiguousarray(y)).digest())
+        if id(y) not in self._fingerprints:
+            self._fingerprints[id(y)] = (joblib_hash(y), y)
+        return self._fingerprints[id(y)][0]
 
     def cache(self, func, ignore=()):
         def cached(transformer, X, y=None, *args, **kwargs):
             hashed = {k: v for k, v in kwargs.items() if k not in ignore}
-            key = (func.__name__, id(X), _fingerprint(y),
+            key = (func.__name__, id(X), self._fingerprint(y),
                    joblib_hash((transformer, args, hashed)))
             if key not in self._results:
                 Xt, fitted = func(transformer, X, y, *args, **kwargs)
@@ -370,6 +382,7 @@ class _FittedSteps:
         for _, fitted, _, _ in self._results.values():
             vars(fitted).pop("transform", None)
         self._results.clear()
+        self._fingerprints.clear()
 
     def __deepcopy__(self, memo):  # clone() deep-copies parameters: keep sharing the store
         return self
@@ -388,15 +401,6 @@ def _remembering(transform):
         return outputs[id(X)][0]
 
     return remembered
-
-
-def _fingerprint(y):
-    """A key for targets by content: cheap for arrays, joblib's hash otherwise."""
-    if y is None:
-        return None
-    if isinstance(y, np.ndarray) and y.dtype != object:
-        return (y.shape, y.dtype.str, hashlib.blake2b(np.ascontiguousarray(y)).digest())
-    return joblib_hash(y)
 
 
 def _share_preprocessing(estimator, memory):

@@ -311,6 +311,26 @@ def test_stacked_models_record_their_plain_fits_history():
                                            err_msg=key)
 
 
+def test_a_folds_candidates_share_one_target_encoding():
+    X, y = np.zeros((40, 3)), np.where(np.arange(40) % 3, "yes", "no").astype(object)
+    with skmlp._training.deferred_fits() as deferred:
+        for alpha in (1e-4, 1e-2):
+            MLPClassifier(alpha=alpha).fit(X, y)
+        MLPClassifier().fit(X, y.copy())  # another fold's targets
+    first, second, other = (m.estimator for m in deferred)
+    assert first._label_binarizer is second._label_binarizer
+    assert other._label_binarizer is not first._label_binarizer
+    assert first.classes_.tolist() == ["no", "yes"]
+    np.testing.assert_array_equal(deferred[0].Y, deferred[2].Y)
+    # each model has its own targets array: sharing the encoding shares no state
+    assert deferred[0].Y is not deferred[1].Y
+    # outside a fused search every fit encodes its own targets
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        plain = [MLPClassifier(max_iter=1).fit(X, y) for _ in range(2)]
+    assert plain[0]._label_binarizer is not plain[1]._label_binarizer
+
+
 def test_large_networks_are_not_stacked(stacks):
     # 61-62 rows per minibatch times 79,000 parameters: over LARGE_MODEL_MULTIPLY_ADDS
     estimator = MLPClassifier(hidden_layer_sizes=(1200, 60), max_iter=1, random_state=0)
