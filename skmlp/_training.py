@@ -45,9 +45,11 @@ STACK_MEMORY_BYTES = 256 * 2**20
 #: hidden (256,) at 3.8e6 stacks as fast as one by one, (512,) and (1024,) slower).
 LARGE_MODEL_MULTIPLY_ADDS = 4e6
 #: A stack's minibatch buffers (inputs, activations, deltas, outputs) are kept within
-#: this size: beyond it they spill out of the last-level cache and every elementwise
-#: pass runs at memory speed. oj (857 rows, 18 features, (100,), 60 fits): stacks of
-#: 16 models (13 MiB) train the search in 4.2 s, one stack of 60 (50 MiB) in 5.6 s.
+#: this size: beyond it they spill out of the caches and every elementwise pass runs at
+#: memory speed; far below it, the per-call overhead stacking saves comes back. Fused
+#: 12 x 5 searches, (100,), medians of 3: at n_jobs=1, 2-8 MiB were equal and 1.1-1.4x
+#: faster than one stack of 60; at n_jobs=2 (two workers sharing the cache), oj took
+#: 5.2 / 3.8 / 2.8 / 2.7 s with 0.5 / 1 / 2 / 4 MiB, wage 9.8 / 7.6 / 6.3 / 6.7 s.
 STACK_CACHE_BYTES = 4 * 2**20
 
 #: An epoch whose loss exceeds the loss at initialization this many times is divergence
