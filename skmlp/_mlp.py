@@ -331,6 +331,10 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 setattr(trial, name, _copy_state(name, value))
         return trial
 
+    def _unfit(self):
+        """Drop every fitted attribute: the estimator as it was before its first fit."""
+        self._commit(self._trial(continue_training=False))
+
     def _commit(self, trial):
         """Replace this estimator's fitted state by the trial's, all at once."""
         state = {name: _committed(value) for name, value in vars(trial).items()

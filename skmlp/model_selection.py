@@ -487,6 +487,10 @@ def _fused_fit_and_score(base_estimator, X, y, fits, *, scorer, fit_params, scor
         share = (time.time() - started) / len(stack)
         for member in stack:
             member.training_time = share
+            if member.error is not None:
+                # all or nothing: a model that failed in training (it diverged) is not
+                # left half-trained, it is unfitted again, as before its deferred fit
+                member.estimator._unfit()
     try:
         return [_score_fit(fit, scorer, score_params, return_train_score,
                            return_n_test_samples, return_times, return_parameters,

@@ -12,6 +12,7 @@ import warnings
 import numpy as np
 import pytest
 from scipy.stats import loguniform
+from sklearn.base import clone
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.datasets import make_classification, make_regression
 from sklearn.exceptions import ConvergenceWarning, FitFailedWarning
@@ -164,7 +165,15 @@ def test_float32_models_agree_to_1e_4():
     _compare(ours, theirs, rtol=1e-4, atol=1e-6)
 
 
-def test_a_diverging_candidate_scores_error_score_alone():
+def test_a_diverging_candidate_scores_error_score_alone(monkeypatch):
+    trained = []
+    train = skmlp.model_selection.train
+
+    def recording(members):
+        trained.extend(members)
+        return train(members)
+
+    monkeypatch.setattr(skmlp.model_selection, "train", recording)
     estimator = MLPRegressor(hidden_layer_sizes=(8,), solver="sgd", max_iter=20,
                              random_state=0)
     grid = {"learning_rate_init": [1e-3, 50.0, 1e-2]}
@@ -178,6 +187,12 @@ def test_a_diverging_candidate_scores_error_score_alone():
             theirs.fit(X_REG, y)
     assert np.isnan(ours.cv_results_["mean_test_score"][1])
     _compare(ours, theirs)
+    # the diverged models' estimators are unfitted again, not left half-trained
+    diverged = [m for m in trained if m.error is not None]
+    assert len(diverged) == 5
+    assert all(m.estimator.learning_rate_init == 50.0 for m in diverged)
+    for m in diverged:
+        assert vars(m.estimator).keys() == vars(clone(m.estimator)).keys()
     with pytest.raises(ValueError, match="Training diverged"):
         GridSearchCV(estimator, {"learning_rate_init": [50.0]}, error_score="raise").fit(
             X_REG, y)
