@@ -28,6 +28,7 @@ from ._training import Member, deferred_members, shared_in_deferred_fits, train
 from ._validation import (
     check_dropout,
     check_hidden_layer_sizes,
+    check_numpy_inputs,
     check_sample_weight,
     scale_sample_weight,
 )
@@ -427,6 +428,7 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         self._check_target_params()
         self._check_solver_options(dropout, incremental, X_val, y_val, sample_weight_val)
         first_call = not self._is_fitted()
+        check_numpy_inputs(X=X, y=y, sample_weight=sample_weight)
         X, y = self._validate_input(X, y, first_call=first_call)
         Y = self._encode_targets(y, first_call=first_call, classes=classes,
                                  same_classes=not (first_call or incremental))
@@ -595,6 +597,7 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
     def _validation_data(self, X, y, Y, weights, X_val, y_val, sample_weight_val):
         """Validation set for this fit, or None; holds out a split of X if needed."""
         if X_val is not None:
+            check_numpy_inputs(X_val=X_val, y_val=y_val, sample_weight_val=sample_weight_val)
             X_val, y_val = validate_data(self, X_val, y_val, accept_sparse=["csr", "csc"],
                                          multi_output=True, reset=False,
                                          dtype=(np.float64, np.float32))
@@ -661,6 +664,7 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         """Raw network outputs ``z`` for X (before the output activation), in the
         parameters' dtype; the subclasses turn them into predictions."""
         check_is_fitted(self, "coefs_")
+        check_numpy_inputs(X=X)
         X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False,
                           dtype=(np.float64, np.float32))
         if sp.issparse(X):

@@ -3,6 +3,36 @@
 from numbers import Integral, Real
 
 import numpy as np
+from sklearn import get_config
+
+#: Libraries whose inputs scikit-learn's checks turn into numpy arrays themselves.
+_NUMPY_INPUTS = {"numpy", "scipy", "pandas", "polars", "builtins"}
+
+
+def check_numpy_inputs(**arrays):
+    """Refuse arrays of another array library while scikit-learn dispatches on them.
+
+    With ``sklearn.config_context(array_api_dispatch=True)``, scikit-learn checks a torch
+    tensor, a CuPy or an array-api-strict array in that library's own namespace, and
+    skmlp -- which computes with numpy only -- would fail deep inside those checks with
+    an opaque ``TypeError``. Without dispatch, scikit-learn converts them to numpy.
+
+    Parameters
+    ----------
+    **arrays : the call's array arguments by name (None for those not given)
+    """
+    if not get_config().get("array_api_dispatch", False):
+        return
+    for name, array in arrays.items():
+        library = type(array).__module__.split(".")[0]
+        if library in _NUMPY_INPUTS or not (hasattr(array, "__array_namespace__")
+                                            or hasattr(array, "__dlpack__")):
+            continue
+        raise TypeError(
+            f"{name} is an array of {library} ({type(array).__name__}), but skmlp computes "
+            "with numpy only, also with array_api_dispatch=True. Pass numpy arrays, e.g. "
+            f"np.asarray({name}) (for a torch tensor: {name}.cpu().numpy())."
+        )
 
 
 def check_hidden_layer_sizes(hidden_layer_sizes):

@@ -416,3 +416,50 @@ def test_relu_zero_cache_stays_bounded_over_many_widths():
     assert sum(zeros.nbytes for zeros in cached) <= 16 * 2**20
     # what is cached stays zero and read-only
     assert all(not zeros.flags.writeable and not zeros.any() for zeros in cached)
+
+
+# scipy reads SCIPY_ARRAY_API at import, and scikit-learn's array_api_dispatch needs it:
+# the check runs in a fresh interpreter
+ARRAY_API_SCRIPT = """
+import warnings
+import numpy as np
+import sklearn
+import array_api_strict as xp
+from skmlp import MLPClassifier
+
+warnings.simplefilter("ignore")
+X, y = np.random.default_rng(0).normal(size=(40, 3)), np.arange(40) % 2
+with sklearn.config_context(array_api_dispatch=True):
+    model = MLPClassifier(max_iter=2).fit(X, y)
+    print("numpy fits:", model.predict(X).shape)
+    calls = {"fit": lambda: MLPClassifier(max_iter=2).fit(xp.asarray(X), y),
+             "fit y": lambda: MLPClassifier(max_iter=2).fit(X, xp.asarray(y)),
+             "predict": lambda: model.predict(xp.asarray(X))}
+    for name, call in calls.items():
+        try:
+            call()
+            print(name, "accepted")
+        except TypeError as error:
+            print(name, "refused:", error)
+converted = MLPClassifier(max_iter=2).fit(xp.asarray(X), y)
+print("without dispatch:", converted.predict(xp.asarray(X)).shape)
+"""
+
+
+def test_array_api_arrays_get_a_clear_error_under_dispatch():
+    import os
+    import subprocess
+    import sys
+
+    pytest.importorskip("array_api_strict")
+    result = subprocess.run([sys.executable, "-c", ARRAY_API_SCRIPT], capture_output=True,
+                            text=True, env={**os.environ, "SCIPY_ARRAY_API": "1"},
+                            timeout=300)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "numpy fits: (40,)"
+    for line, name, argument in zip(lines[1:4], ("fit", "fit y", "predict"),
+                                    ("X", "y", "X")):
+        assert line.startswith(f"{name} refused: {argument} is an array of array_api_strict")
+        assert f"np.asarray({argument})" in line
+    assert lines[4] == "without dispatch: (40,)"
