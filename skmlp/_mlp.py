@@ -30,6 +30,7 @@ from ._validation import (
     check_hidden_layer_sizes,
     check_numpy_inputs,
     check_sample_weight,
+    float_dtypes,
     scale_sample_weight,
 )
 from .activations import ACTIVATIONS, OUTPUT_ACTIVATIONS
@@ -490,7 +491,7 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
 
     def _validate_input(self, X, y, *, first_call):
         X, y = validate_data(self, X, y, accept_sparse=["csr", "csc"], multi_output=True,
-                             dtype=(np.float64, np.float32), reset=first_call)
+                             dtype=float_dtypes(X), reset=first_call)
         if not first_call:  # continue training in the fitted parameters' dtype
             X = X.astype(self.coefs_[0].dtype, copy=False)
         if sp.issparse(X):

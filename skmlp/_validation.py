@@ -9,6 +9,19 @@ from sklearn import get_config
 _NUMPY_INPUTS = {"numpy", "scipy", "pandas", "polars", "builtins"}
 
 
+def float_dtypes(X):
+    """The float dtypes ``X`` may train in, for scikit-learn's ``validate_data``.
+
+    float64 or float32, keeping float32 input as float32. scikit-learn does that for
+    numpy arrays and pandas frames itself, but converts a polars DataFrame through the
+    first dtype asked for: one of float32 columns only is asked for float32.
+    """
+    if type(X).__module__.split(".")[0] == "polars" and hasattr(X, "schema"):
+        if len(X.schema) and all(str(dtype) == "Float32" for dtype in X.schema.values()):
+            return np.float32
+    return (np.float64, np.float32)
+
+
 def check_numpy_inputs(**arrays):
     """Refuse arrays of another array library while scikit-learn dispatches on them.
 

@@ -105,6 +105,31 @@ def test_pandas_feature_names():
     assert est.predict(X).shape == (len(X),)
 
 
+@pytest.mark.parametrize("library", ["pandas", "polars"])
+def test_dataframes_train_in_their_columns_float_dtype(library):
+    frames = pytest.importorskip(library)
+    X, y = load_iris(return_X_y=True)
+    X32 = X.astype(np.float32)
+    columns = ["a", "b", "c", "d"]
+
+    def frame(array):  # pandas takes columns=, polars schema=
+        return frames.DataFrame(dict(zip(columns, array.T)))
+
+    params = dict(hidden_layer_sizes=(4,), max_iter=3, random_state=0)
+    reference = MLPClassifier(**params).fit(X32, y)
+    est = MLPClassifier(**params).fit(frame(X32), y)
+    # a frame of float32 columns is the float32 array, bit for bit
+    assert est.coefs_[0].dtype == np.float32
+    for ours, theirs in zip(est.coefs_, reference.coefs_):
+        np.testing.assert_array_equal(ours, theirs)
+    assert est.predict_proba(frame(X32)).dtype == np.float32
+    # float64 columns, or float32 beside a float64 one, train in float64
+    mixed = frame(X)
+    assert MLPClassifier(**params).fit(mixed, y).coefs_[0].dtype == np.float64
+    mixed = frames.DataFrame({"a": X32[:, 0], "b": X[:, 1]})
+    assert MLPClassifier(**params).fit(mixed, y).coefs_[0].dtype == np.float64
+
+
 def test_user_assigned_coefficients_are_used():
     X, y = load_iris(return_X_y=True)
     est = MLPClassifier(hidden_layer_sizes=(4,), max_iter=5, random_state=0).fit(X, y)
