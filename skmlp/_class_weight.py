@@ -122,6 +122,13 @@ class ClassWeighting:
     def __init__(self, n_columns, n_classes):
         self.counts = np.zeros((n_columns, n_classes))
 
+    @classmethod
+    def of_counts(cls, counts):
+        """An instance continuing from these weighted class counts (a copy)."""
+        weighting = cls(*counts.shape)
+        weighting.counts[...] = counts
+        return weighting
+
     def sample_weight(self, class_weight, codes, classes, sample_weight):
         """Count these samples, then return ``sample_weight * class weights`` (a new array).
 

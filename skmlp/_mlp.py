@@ -676,7 +676,17 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         # The network's buffers are scratch space; coefs_/intercepts_ carry the model.
         state = dict(super().__getstate__())
         state.pop("_network", None)
+        # the class counts partial_fit keeps, as a plain array: a skops file then names
+        # no private type for the user to trust
+        if isinstance(state.get("_class_weighting"), ClassWeighting):
+            state["_class_weighting"] = state["_class_weighting"].counts.copy()
         return state
+
+    def __setstate__(self, state):
+        counts = state.get("_class_weighting")
+        if isinstance(counts, np.ndarray):
+            state = {**state, "_class_weighting": ClassWeighting.of_counts(counts)}
+        super().__setstate__(state)
 
 
 def _label_encoding(y, classes):

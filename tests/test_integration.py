@@ -130,6 +130,44 @@ def test_dataframes_train_in_their_columns_float_dtype(library):
     assert MLPClassifier(**params).fit(mixed, y).coefs_[0].dtype == np.float64
 
 
+SKOPS_CASES = [
+    (MLPClassifier, dict(class_weight="balanced")),
+    (MLPClassifier, dict(solver="rmsprop", learning_rate="cosine", early_stopping=True)),
+    (MLPRegressor, dict(solver="sgd", learning_rate="adaptive")),
+    (MLPClassifier, dict(solver="lbfgs")),
+]
+
+
+@pytest.mark.parametrize("Estimator, params", SKOPS_CASES)
+def test_skops_files_name_only_public_types(Estimator, params):
+    import importlib
+
+    skops_io = pytest.importorskip("skops.io")
+    X, y = load_iris(return_X_y=True)
+    y = y if Estimator is MLPClassifier else y.astype(float)
+    est = Estimator(hidden_layer_sizes=(5,), max_iter=4, random_state=0, **params).fit(X, y)
+    if params.get("solver") != "lbfgs" and not params.get("early_stopping"):
+        est.partial_fit(X[:60], y[:60])  # optimizer state and class counts to carry over
+    data = skops_io.dumps(est)
+    untrusted = skops_io.get_untrusted_types(data=data)
+    assert untrusted, "skops trusts no skmlp type by default: the test would be empty"
+    for name in untrusted:
+        assert not any(part.startswith("_") for part in name.split(".")), name
+        module, _, attr = name.rpartition(".")
+        assert hasattr(importlib.import_module(module), attr), name
+    loaded = skops_io.loads(data, trusted=untrusted)
+    np.testing.assert_array_equal(loaded.predict(X), est.predict(X))
+    if params.get("solver") != "lbfgs" and not params.get("early_stopping"):
+        # it continues training exactly where the original does
+        for model in (est, loaded):
+            model.partial_fit(X[60:], y[60:])
+        for ours, theirs in zip(loaded.coefs_, est.coefs_):
+            np.testing.assert_array_equal(ours, theirs)
+        if "class_weight" in params:
+            np.testing.assert_array_equal(loaded._class_weighting.counts,
+                                          est._class_weighting.counts)
+
+
 def test_user_assigned_coefficients_are_used():
     X, y = load_iris(return_X_y=True)
     est = MLPClassifier(hidden_layer_sizes=(4,), max_iter=5, random_state=0).fit(X, y)
