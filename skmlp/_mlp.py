@@ -166,6 +166,8 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         "beta_2": [Interval(Real, 0, 1, closed="left")],
         "epsilon": [Interval(Real, 0, None, closed="neither")],
         "rho": [Interval(Real, 0, 1, closed="left")],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "clip_norm": [Interval(Real, 0, None, closed="neither"), None],
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "max_fun": [Interval(Integral, 1, None, closed="left")],
@@ -201,6 +203,8 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         beta_2,
         epsilon,
         rho,
+        weight_decay,
+        clip_norm,
         early_stopping,
         validation_fraction,
         max_fun,
@@ -232,6 +236,8 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         self.beta_2 = beta_2
         self.epsilon = epsilon
         self.rho = rho
+        self.weight_decay = weight_decay
+        self.clip_norm = clip_norm
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.max_fun = max_fun
@@ -453,6 +459,12 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                     f"dropout needs a stochastic solver ({sorted(OPTIMIZERS)}): with "
                     f"solver={self.solver!r} the full-batch loss must be deterministic. "
                     "Set dropout=0 or choose another solver."
+                )
+            if self.clip_norm is not None:
+                raise ValueError(
+                    f"clip_norm clips the gradient of each step of a stochastic solver "
+                    f"({sorted(OPTIMIZERS)}); solver={self.solver!r} takes no such steps. "
+                    "Set clip_norm=None or choose another solver."
                 )
             if X_val is not None or y_val is not None:
                 raise ValueError(
@@ -745,8 +757,9 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         normalized);
         ``categorical_crossentropy`` a softmax (two units for binary targets,
         an error for multilabel targets).
-    solver : {"sgd", "adam", "rmsprop", "adagrad", "lbfgs"}, default="adam"
-        Optimizer. ``lbfgs`` minimizes the full-batch loss with scipy's L-BFGS-B.
+    solver : {"sgd", "adam", "adamw", "rmsprop", "adagrad", "lbfgs"}, default="adam"
+        Optimizer. ``adamw`` is Adam with decoupled weight decay (PyTorch's
+        ``AdamW``). ``lbfgs`` minimizes the full-batch loss with scipy's L-BFGS-B.
     alpha : float, default=1e-4
         L2 penalty strength.
     alpha_l1 : float, default=0.0
@@ -796,6 +809,15 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         Numerical stability term of Adam, RMSprop and Adagrad.
     rho : float, default=0.9
         RMSprop decay rate.
+    weight_decay : float, default=0.01
+        AdamW's decoupled weight decay: each step first shrinks the weights (and the
+        intercepts with ``penalize_intercepts=True``) by ``learning_rate *
+        weight_decay`` of themselves. Used by ``solver="adamw"`` only.
+    clip_norm : float or None, default=None
+        Before each step of a stochastic solver, the gradient (penalties included)
+        is scaled so that its L2 norm over all parameters is at most ``clip_norm``
+        (PyTorch's ``clip_grad_norm_``). ``history_`` records the norms before
+        clipping.
     early_stopping : bool, default=False
         Stop when the validation score stops improving and restore the best
         parameters. Holds out a stratified ``validation_fraction`` of the
@@ -934,6 +956,8 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         beta_2=0.999,
         epsilon=1e-8,
         rho=0.9,
+        weight_decay=0.01,
+        clip_norm=None,
         early_stopping=False,
         validation_fraction=0.1,
         max_fun=15000,
@@ -967,6 +991,8 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
             beta_2=beta_2,
             epsilon=epsilon,
             rho=rho,
+            weight_decay=weight_decay,
+            clip_norm=clip_norm,
             early_stopping=early_stopping,
             validation_fraction=validation_fraction,
             max_fun=max_fun,
@@ -1205,8 +1231,9 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         the mean absolute error; ``huber`` PyTorch's Huber loss, quadratic within
         ``huber_delta`` and linear beyond; ``poisson`` the Poisson negative
         log-likelihood with an exp output (targets must be >= 0).
-    solver : {"sgd", "adam", "rmsprop", "adagrad", "lbfgs"}, default="adam"
-        Optimizer. ``lbfgs`` minimizes the full-batch loss with scipy's L-BFGS-B.
+    solver : {"sgd", "adam", "adamw", "rmsprop", "adagrad", "lbfgs"}, default="adam"
+        Optimizer. ``adamw`` is Adam with decoupled weight decay (PyTorch's
+        ``AdamW``). ``lbfgs`` minimizes the full-batch loss with scipy's L-BFGS-B.
     alpha : float, default=1e-4
         L2 penalty strength.
     alpha_l1 : float, default=0.0
@@ -1256,6 +1283,15 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         Numerical stability term of Adam, RMSprop and Adagrad.
     rho : float, default=0.9
         RMSprop decay rate.
+    weight_decay : float, default=0.01
+        AdamW's decoupled weight decay: each step first shrinks the weights (and the
+        intercepts with ``penalize_intercepts=True``) by ``learning_rate *
+        weight_decay`` of themselves. Used by ``solver="adamw"`` only.
+    clip_norm : float or None, default=None
+        Before each step of a stochastic solver, the gradient (penalties included)
+        is scaled so that its L2 norm over all parameters is at most ``clip_norm``
+        (PyTorch's ``clip_grad_norm_``). ``history_`` records the norms before
+        clipping.
     early_stopping : bool, default=False
         Stop when the validation score stops improving and restore the best
         parameters. Holds out a stratified ``validation_fraction`` of the
@@ -1367,6 +1403,8 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         beta_2=0.999,
         epsilon=1e-8,
         rho=0.9,
+        weight_decay=0.01,
+        clip_norm=None,
         early_stopping=False,
         validation_fraction=0.1,
         max_fun=15000,
@@ -1400,6 +1438,8 @@ class MLPRegressor(RegressorMixin, BaseMLP):
             beta_2=beta_2,
             epsilon=epsilon,
             rho=rho,
+            weight_decay=weight_decay,
+            clip_norm=clip_norm,
             early_stopping=early_stopping,
             validation_fraction=validation_fraction,
             max_fun=max_fun,

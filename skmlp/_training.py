@@ -33,7 +33,7 @@ from ._history import GradientNorms, layer_statistics, record_epoch
 from ._network import Dropout, Network, Penalty, forward, n_parameters
 from ._validation import check_dropout, raise_if_diverged
 from .losses import make_loss
-from .optimizers import OPTIMIZERS, stacked
+from .optimizers import OPTIMIZERS, clip_gradient_norm, stacked
 from .schedules import SCHEDULES
 
 #: Bytes the parameters, optimizer state and minibatch buffers of one stack may take;
@@ -227,7 +227,7 @@ class _Stack:
             m.reference_loss = None
             m.watch_explosion = m.fresh and nonnegative
         self.optimizer = first.estimator._optimizer if continuing else \
-            OPTIMIZERS[first.estimator.solver](estimators)
+            OPTIMIZERS[first.estimator.solver](estimators, self.network)
         self._setup_validation()
         self._rebuild()
 
@@ -244,6 +244,9 @@ class _Stack:
         self.dropout = Dropout([check_dropout(e.dropout, n_hidden) for e in estimators],
                                len(estimators), n_hidden, self.network.dtype)
         self.weight_scale = np.array([m.weight_scale for m in self.members])
+        # each model's clip_norm (inf: no clipping), or None when no model clips
+        clip = [np.inf if e.clip_norm is None else e.clip_norm for e in estimators]
+        self.clip_norm = None if np.all(np.isinf(clip)) else np.array(clip)
         self.grad_norms = GradientNorms(self.network)
         self._data = None if len(self.members) == 1 else _StackedData(self.members)
 
@@ -399,7 +402,9 @@ class _Stack:
                 unset = np.isnan(first_batch_loss) & (weight > 0)
                 first_batch_loss[unset] = values[unset]
                 unscored = bool(np.isnan(first_batch_loss).any())
-            self.grad_norms.add_batch(rows)
+            self.grad_norms.add_batch(rows)  # the norms before clipping, as torch reports
+            if self.clip_norm is not None:
+                clip_gradient_norm(self.network.grad, self.clip_norm)
             self.optimizer.step(self.network.params, self.network.grad, learning_rate,
                                 rows=rows)
             total_weight += weight

@@ -11,6 +11,8 @@ fresh state.
 
 import numpy as np
 
+from ._network import row_dots
+
 
 class Optimizer:
     """Base class: ``step(params, grad, learning_rate)`` updates ``params`` in place."""
@@ -153,6 +155,61 @@ class Adam(Optimizer):
         params -= scratch
 
 
+class AdamW(Adam):
+    """AdamW (Loshchilov & Hutter, 2019), as PyTorch's ``torch.optim.AdamW``: decoupled
+    weight decay ``W <- W - lr * weight_decay * W`` on the decayed parameters, then
+    the :class:`Adam` step (which the decay does not see: it is not in the gradient).
+
+    Parameters
+    ----------
+    beta_1, beta_2, epsilon : float or ndarray of shape (K, 1)
+        As :class:`Adam`'s.
+    weight_decay : float or ndarray of shape (K, 1), default=0.01
+    decayed : ndarray of shape (K, P), optional
+        1 where a parameter decays, 0 where not (the estimators decay the weights, and
+        the intercepts with ``penalize_intercepts=True``, where ``alpha`` would
+        apply); every parameter decays by default.
+    """
+
+    hyperparameters = Adam.hyperparameters + ("weight_decay", "decayed")
+
+    def __init__(self, beta_1=0.9, beta_2=0.999, epsilon=1e-8, weight_decay=0.01,
+                 decayed=None):
+        super().__init__(beta_1=beta_1, beta_2=beta_2, epsilon=epsilon)
+        self.weight_decay = weight_decay
+        self.decayed = decayed
+
+    def _step(self, params, grad, learning_rate):
+        # params *= 1 - lr * weight_decay where decayed: PyTorch's p.mul_(1 - lr * wd)
+        factor = self._scratch
+        if self.decayed is None:
+            factor.fill(1.0)
+            factor *= -learning_rate * self.weight_decay
+        else:
+            np.multiply(self.decayed, -learning_rate * self.weight_decay, out=factor)
+        factor += 1.0
+        params *= factor
+        super()._step(params, grad, learning_rate)
+
+
+def clip_gradient_norm(grad, max_norm):
+    """Scale each model's gradient (a row of ``grad``) so its L2 norm is at most
+    ``max_norm``, as PyTorch's ``torch.nn.utils.clip_grad_norm_``: times
+    ``min(1, max_norm / (norm + 1e-6))``.
+
+    Parameters
+    ----------
+    grad : ndarray of shape (K, P)
+        Updated in place.
+    max_norm : float or ndarray of shape (K,)
+        ``inf`` leaves a model's gradient as it is.
+    """
+    norms = np.sqrt(row_dots(grad))
+    with np.errstate(divide="ignore"):
+        coef = np.minimum(max_norm / (norms + 1e-6), 1.0)
+    grad *= coef[:, np.newaxis].astype(grad.dtype)
+
+
 class RMSprop(Optimizer):
     """RMSprop: ``s <- rho s + (1 - rho) g**2; W <- W - lr g / (sqrt(s) + eps)``."""
 
@@ -205,29 +262,42 @@ def _apply_scaled_step(params, grad, accumulated_square, learning_rate, epsilon,
     params -= scratch
 
 
-def _sgd(estimators):
+def _sgd(estimators, network):
     return SGD(momentum=stacked(e.momentum for e in estimators),
                nesterov=estimators[0].nesterovs_momentum)
 
 
-def _adam(estimators):
+def _adam(estimators, network):
     return Adam(beta_1=stacked(e.beta_1 for e in estimators),
                 beta_2=stacked(e.beta_2 for e in estimators),
                 epsilon=stacked(e.epsilon for e in estimators))
 
 
-def _rmsprop(estimators):
+def _adamw(estimators, network):
+    # the weights decay, and the intercepts of models with penalize_intercepts
+    decayed = np.ones_like(network.params)
+    decayed[:, network.n_weights:] = np.array(
+        [[float(e.penalize_intercepts)] for e in estimators], dtype=decayed.dtype)
+    return AdamW(beta_1=stacked(e.beta_1 for e in estimators),
+                 beta_2=stacked(e.beta_2 for e in estimators),
+                 epsilon=stacked(e.epsilon for e in estimators),
+                 weight_decay=stacked(e.weight_decay for e in estimators), decayed=decayed)
+
+
+def _rmsprop(estimators, network):
     return RMSprop(rho=stacked(e.rho for e in estimators),
                    epsilon=stacked(e.epsilon for e in estimators))
 
 
-def _adagrad(estimators):
+def _adagrad(estimators, network):
     return Adagrad(epsilon=stacked(e.epsilon for e in estimators))
 
 
 #: Stochastic solver name -> factory building the optimizer of a stack from its estimators'
-#: parameters (``nesterovs_momentum`` is shared: the models of a stack agree on it).
-OPTIMIZERS = {"sgd": _sgd, "adam": _adam, "rmsprop": _rmsprop, "adagrad": _adagrad}
+#: parameters and its network (``nesterovs_momentum`` is shared: the models of a stack
+#: agree on it).
+OPTIMIZERS = {"sgd": _sgd, "adam": _adam, "adamw": _adamw, "rmsprop": _rmsprop,
+              "adagrad": _adagrad}
 
 #: Full-batch solvers, run through scipy.optimize rather than an Optimizer.
 FULL_BATCH_SOLVERS = frozenset({"lbfgs"})

@@ -463,3 +463,11 @@ def test_array_api_arrays_get_a_clear_error_under_dispatch():
         assert line.startswith(f"{name} refused: {argument} is an array of array_api_strict")
         assert f"np.asarray({argument})" in line
     assert lines[4] == "without dispatch: (40,)"
+
+
+def test_lbfgs_refuses_clip_norm():
+    X, y = make_classification(n_samples=30, random_state=0)
+    model = MLPClassifier(solver="lbfgs", clip_norm=1.0)
+    with pytest.raises(ValueError, match="clip_norm clips the gradient of each step"):
+        model.fit(X, y)
+    assert not hasattr(model, "coefs_")

@@ -137,6 +137,19 @@ def test_fused_classifiers_are_the_plain_fits(solver, stacks):
     assert np.median(ours.cv_results_["mean_test_n_iter"]) > 5
 
 
+def test_fused_adamw_and_clipping_are_the_plain_fits(stacks):
+    estimator = MLPClassifier(hidden_layer_sizes=(8,), solver="adamw", max_iter=6,
+                              batch_size=32, learning_rate_init=0.02, random_state=0)
+    grid = {"weight_decay": [0.0, 0.3], "penalize_intercepts": [False, True],
+            "clip_norm": [None, 0.2]}
+    ours, theirs = _searches(estimator, grid, cv=KFold(3, shuffle=True, random_state=0))
+    _fit_both(ours, theirs, X_CLS, y_CLS)
+    _compare(ours, theirs)
+    assert stacks == [8 * 3]
+    # the grid's parameters matter: every candidate's models differ
+    assert len(set(ours.cv_results_["mean_test_projection"])) == 8
+
+
 def test_fused_regressors_are_the_plain_fits(stacks):
     estimator = TransformedTargetRegressor(
         make_pipeline(StandardScaler(), MLPRegressor(hidden_layer_sizes=(6, 4), max_iter=10,

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from skmlp.optimizers import SGD, Adagrad, Adam, RMSprop
+from skmlp.optimizers import SGD, Adagrad, Adam, AdamW, RMSprop
 from skmlp.schedules import Adaptive, Cosine, InvScaling, Schedule
 
 RNG = np.random.default_rng(0)
@@ -127,3 +127,17 @@ def test_cosine_anneals_to_zero_over_max_iter():
     expected = [0.2 * 0.5 * (1 + np.cos(np.pi * min(e, 10) / 10)) for e in range(12)]
     np.testing.assert_allclose(rates, expected, atol=1e-15)
     assert rates[10] == pytest.approx(0.0, abs=1e-15) and rates[5] == pytest.approx(0.1)
+
+
+def test_adamw_without_decay_is_adam():
+    adam, adamw = _run(Adam(0.8, 0.99, 1e-6)), _run(AdamW(0.8, 0.99, 1e-6, weight_decay=0.0))
+    for a, b in zip(adam, adamw):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_adamw_decays_the_decayed_parameters_first():
+    decayed = np.array([1.0, 1, 1, 1, 0, 0])
+    W = W0.copy()
+    AdamW(weight_decay=0.5, decayed=decayed).step(W, GRADS[0], LR)
+    reference = _reference_adam(0.9, 0.999, 1e-8)[0] - LR * 0.5 * W0 * decayed
+    np.testing.assert_allclose(W, reference, rtol=1e-12)
