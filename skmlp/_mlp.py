@@ -152,6 +152,7 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
         "learning_rate": [StrOptions(set(SCHEDULES))],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "warmup_epochs": [Interval(Integral, 0, None, closed="left")],
         "power_t": [Interval(Real, 0, None, closed="left")],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
@@ -189,6 +190,7 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         batch_size,
         learning_rate,
         learning_rate_init,
+        warmup_epochs,
         power_t,
         max_iter,
         tol,
@@ -222,6 +224,7 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         self.batch_size = batch_size
         self.learning_rate = learning_rate
         self.learning_rate_init = learning_rate_init
+        self.warmup_epochs = warmup_epochs
         self.power_t = power_t
         self.max_iter = max_iter
         self.tol = tol
@@ -773,8 +776,16 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
     batch_size : int or "auto", default="auto"
         Minibatch size of the stochastic solvers; ``"auto"`` is
         ``min(200, n_samples)``.
-    learning_rate : {"constant", "invscaling", "adaptive", "cosine"}, default="constant"
-        Learning-rate schedule of the stochastic solvers.
+    learning_rate : {"constant", "invscaling", "adaptive", "cosine", "one_cycle"}, \
+            default="constant"
+        Learning-rate schedule of the stochastic solvers. ``one_cycle`` is PyTorch's
+        ``OneCycleLR`` with ``max_lr=learning_rate_init``, stepped every minibatch
+        over ``max_iter`` epochs.
+    warmup_epochs : int, default=0
+        Epochs of linear warmup before the schedule: during epoch ``e = 1 ..
+        warmup_epochs`` the rate is ``learning_rate_init * e / (warmup_epochs + 1)``;
+        the schedule then starts, spanning the remaining ``max_iter -
+        warmup_epochs`` epochs (``cosine``, ``one_cycle``).
     learning_rate_init : float, default=1e-3
         Initial learning rate.
     power_t : float, default=0.5
@@ -942,6 +953,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         batch_size="auto",
         learning_rate="constant",
         learning_rate_init=1e-3,
+        warmup_epochs=0,
         power_t=0.5,
         max_iter=200,
         tol=1e-4,
@@ -977,6 +989,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
             batch_size=batch_size,
             learning_rate=learning_rate,
             learning_rate_init=learning_rate_init,
+            warmup_epochs=warmup_epochs,
             power_t=power_t,
             max_iter=max_iter,
             tol=tol,
@@ -1247,8 +1260,16 @@ class MLPRegressor(RegressorMixin, BaseMLP):
     batch_size : int or "auto", default="auto"
         Minibatch size of the stochastic solvers; ``"auto"`` is
         ``min(200, n_samples)``.
-    learning_rate : {"constant", "invscaling", "adaptive", "cosine"}, default="constant"
-        Learning-rate schedule of the stochastic solvers.
+    learning_rate : {"constant", "invscaling", "adaptive", "cosine", "one_cycle"}, \
+            default="constant"
+        Learning-rate schedule of the stochastic solvers. ``one_cycle`` is PyTorch's
+        ``OneCycleLR`` with ``max_lr=learning_rate_init``, stepped every minibatch
+        over ``max_iter`` epochs.
+    warmup_epochs : int, default=0
+        Epochs of linear warmup before the schedule: during epoch ``e = 1 ..
+        warmup_epochs`` the rate is ``learning_rate_init * e / (warmup_epochs + 1)``;
+        the schedule then starts, spanning the remaining ``max_iter -
+        warmup_epochs`` epochs (``cosine``, ``one_cycle``).
     learning_rate_init : float, default=1e-3
         Initial learning rate.
     power_t : float, default=0.5
@@ -1389,6 +1410,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         batch_size="auto",
         learning_rate="constant",
         learning_rate_init=1e-3,
+        warmup_epochs=0,
         power_t=0.5,
         max_iter=200,
         tol=1e-4,
@@ -1424,6 +1446,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
             batch_size=batch_size,
             learning_rate=learning_rate,
             learning_rate_init=learning_rate_init,
+            warmup_epochs=warmup_epochs,
             power_t=power_t,
             max_iter=max_iter,
             tol=tol,

@@ -34,7 +34,7 @@ from ._network import Dropout, Network, Penalty, forward, n_parameters
 from ._validation import check_dropout, raise_if_diverged
 from .losses import make_loss
 from .optimizers import OPTIMIZERS, clip_gradient_norm, stacked
-from .schedules import SCHEDULES
+from .schedules import make_schedule
 
 #: Bytes the parameters, optimizer state and minibatch buffers of one stack may take;
 #: larger groups of models are trained in several stacks, one after another.
@@ -222,7 +222,7 @@ class _Stack:
             e = m.estimator
             e.n_iter_ = 0  # as in scikit-learn: the epochs of this call
             if not continuing:
-                e._schedule = SCHEDULES[e.learning_rate](e)
+                e._schedule = make_schedule(e, m.n_batches)
                 e._no_improvement_count = 0
             m.reference_loss = None
             m.watch_explosion = m.fresh and nonnegative
@@ -384,8 +384,13 @@ class _Stack:
         first_batch_loss = np.full(K, np.nan)
         batches = self._single_batches() if self._data is None else self._data.batches()
         rngs = [m.estimator._rng for m in self.members]
+        schedules = [m.estimator._schedule for m in self.members]
+        # one_cycle moves the rate every minibatch (skipped ones too, as positions)
+        per_batch = [s for s in schedules if s.per_batch]
         unscored = True
-        for X, Y, W, counts in batches:
+        for X, Y, W, counts in self._advancing(batches, per_batch):
+            if per_batch:
+                learning_rate = stacked(s.learning_rate for s in schedules)
             values, weight = self.network.loss_and_gradient(
                 X, Y, W, self.loss, penalty=self.penalty, dropout=self.dropout, rngs=rngs,
                 weight_scale=self.weight_scale, counts=counts,
@@ -410,6 +415,14 @@ class _Stack:
             total_weight += weight
         with np.errstate(invalid="ignore", divide="ignore"):
             return total_loss / total_weight, first_batch_loss, total_weight
+
+    @staticmethod
+    def _advancing(batches, schedules):
+        """The minibatches, each followed by every per-batch schedule's ``end_batch``."""
+        for batch in batches:
+            yield batch
+            for schedule in schedules:
+                schedule.end_batch()
 
     def _single_batches(self):
         """One model's minibatches: ``(X, Y, W, counts)`` with 2D ``X`` (used in place)."""

@@ -7,8 +7,11 @@ when the monitored score has not improved for ``n_iter_no_change`` epochs;
 they were created: a fresh ``fit`` (also with ``warm_start``) restarts them,
 ``partial_fit`` continues them.
 
-Rates change only between epochs, which keeps them independent of the batch
-size and of how many rows a weighted sample stands for.
+Rates change between epochs, which keeps them independent of the batch size and of
+how many rows a weighted sample stands for -- except :class:`OneCycle`'s, which is
+PyTorch's ``OneCycleLR`` and, like it, steps every minibatch (``per_batch``: the loop
+then calls :meth:`Schedule.end_batch` after every step). ``warmup_epochs`` puts a
+:class:`Warmup` in front of any schedule.
 """
 
 import numpy as np
@@ -22,6 +25,9 @@ ADAPTIVE_DIVISOR = 5.0
 class Schedule:
     """Constant learning rate; a stall stops training."""
 
+    #: whether the rate changes after every minibatch (see :meth:`end_batch`)
+    per_batch = False
+
     def __init__(self, learning_rate_init):
         self.learning_rate_init = learning_rate_init
         self.learning_rate = learning_rate_init
@@ -31,6 +37,9 @@ class Schedule:
         """Count an epoch and set the rate of the next one."""
         self.n_epochs += 1
         self.learning_rate = self._rate()
+
+    def end_batch(self):
+        """Set the rate of the next minibatch (schedules with ``per_batch`` only)."""
 
     def _rate(self):
         return self.learning_rate
@@ -87,6 +96,85 @@ class Cosine(Schedule):
         return self.learning_rate_init * 0.5 * (1.0 + np.cos(np.pi * progress))
 
 
+class OneCycle(Schedule):
+    """PyTorch's ``OneCycleLR`` (cosine annealing, no momentum cycling), per minibatch.
+
+    Over ``total_steps = n_epochs * steps_per_epoch`` minibatches the rate rises from
+    ``max_lr / div_factor`` to ``max_lr = learning_rate_init`` during the first
+    ``pct_start`` of them, then falls to ``max_lr / (div_factor * final_div_factor)``,
+    each phase a half cosine. After the last step the rate stays at its minimum.
+    """
+
+    per_batch = True
+
+    def __init__(self, learning_rate_init, n_epochs, steps_per_epoch, pct_start=0.3,
+                 div_factor=25.0, final_div_factor=1e4):
+        super().__init__(learning_rate_init)
+        self.total_steps = n_epochs * steps_per_epoch
+        self.initial_rate = learning_rate_init / div_factor
+        self.min_rate = self.initial_rate / final_div_factor
+        # torch's phase ends: (step at which a phase ends, its start and end rates)
+        self.phases = [(float(pct_start * self.total_steps) - 1, self.initial_rate,
+                        learning_rate_init),
+                       (self.total_steps - 1, learning_rate_init, self.min_rate)]
+        self.n_steps = 0
+        self.learning_rate = self._step_rate(0)
+
+    def _step_rate(self, step):
+        if step >= self.total_steps:
+            return self.min_rate
+        start_step = 0.0
+        for i, (end_step, start, end) in enumerate(self.phases):
+            if step <= end_step or i == len(self.phases) - 1:
+                pct = (step - start_step) / (end_step - start_step)
+                return end + (start - end) / 2.0 * (np.cos(np.pi * pct) + 1)
+            start_step = end_step
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def end_batch(self):
+        self.n_steps += 1
+        self.learning_rate = self._step_rate(self.n_steps)
+
+    def _rate(self):  # between epochs the rate is the next minibatch's
+        return self.learning_rate
+
+
+class Warmup(Schedule):
+    """``warmup_epochs`` epochs of rising rates, then ``schedule`` from its start.
+
+    During epoch ``e = 1 .. warmup_epochs`` the rate is ``lr_init * e / (warmup_epochs
+    + 1)``; a stall during the warmup neither stops training nor lowers a rate.
+    """
+
+    def __init__(self, schedule, warmup_epochs):
+        super().__init__(schedule.learning_rate_init)
+        self.schedule = schedule
+        self.warmup_epochs = warmup_epochs
+        self.learning_rate = self._rate()
+
+    @property
+    def per_batch(self):
+        return self.n_epochs >= self.warmup_epochs and self.schedule.per_batch
+
+    def _rate(self):
+        if self.n_epochs < self.warmup_epochs:
+            return self.learning_rate_init * (self.n_epochs + 1) / (self.warmup_epochs + 1)
+        if self.n_epochs > self.warmup_epochs:
+            self.schedule.end_epoch()
+        return self.schedule.learning_rate
+
+    def end_batch(self):
+        self.schedule.end_batch()
+        self.learning_rate = self.schedule.learning_rate
+
+    def stalled(self):
+        if self.n_epochs < self.warmup_epochs:
+            return False
+        stop = self.schedule.stalled()
+        self.learning_rate = self.schedule.learning_rate
+        return stop
+
+
 def _constant(estimator):
     return Schedule(estimator.learning_rate_init)
 
@@ -100,13 +188,35 @@ def _adaptive(estimator):
 
 
 def _cosine(estimator):
-    return Cosine(estimator.learning_rate_init, max_iter=estimator.max_iter)
+    return Cosine(estimator.learning_rate_init, max_iter=_epochs_after_warmup(estimator))
 
 
-#: ``learning_rate`` name -> factory building the schedule from estimator parameters.
+def _one_cycle(estimator, steps_per_epoch):
+    return OneCycle(estimator.learning_rate_init, _epochs_after_warmup(estimator),
+                    steps_per_epoch)
+
+
+def _epochs_after_warmup(estimator):
+    # the schedule spans the epochs after the warmup: a cosine still ends at 0
+    return max(estimator.max_iter - estimator.warmup_epochs, 1)
+
+
+#: ``learning_rate`` name -> factory building the schedule from estimator parameters
+#: (per-minibatch schedules also take the number of minibatches per epoch).
 SCHEDULES = {
     "constant": _constant,
     "invscaling": _invscaling,
     "adaptive": _adaptive,
     "cosine": _cosine,
+    "one_cycle": _one_cycle,
 }
+
+
+def make_schedule(estimator, steps_per_epoch):
+    """The schedule of a fit of ``estimator``, with its warmup if it has one."""
+    factory = SCHEDULES[estimator.learning_rate]
+    schedule = factory(estimator, steps_per_epoch) if estimator.learning_rate == \
+        "one_cycle" else factory(estimator)
+    if estimator.warmup_epochs > 0:
+        return Warmup(schedule, estimator.warmup_epochs)
+    return schedule

@@ -150,6 +150,18 @@ def test_fused_adamw_and_clipping_are_the_plain_fits(stacks):
     assert len(set(ours.cv_results_["mean_test_projection"])) == 8
 
 
+def test_fused_warmup_and_one_cycle_are_the_plain_fits(stacks):
+    # 123 rows, 3 folds, batch 30: 3 minibatches an epoch, the last one shorter
+    estimator = MLPClassifier(hidden_layer_sizes=(8,), max_iter=6, batch_size=30,
+                              learning_rate_init=0.05, random_state=0)
+    grid = {"learning_rate": ["one_cycle", "cosine", "constant"], "warmup_epochs": [0, 2]}
+    ours, theirs = _searches(estimator, grid, cv=KFold(3, shuffle=True, random_state=0))
+    _fit_both(ours, theirs, X_CLS, y_CLS)
+    _compare(ours, theirs)
+    assert stacks == [6 * 3]
+    assert len(set(ours.cv_results_["mean_test_projection"])) == 6
+
+
 def test_fused_regressors_are_the_plain_fits(stacks):
     estimator = TransformedTargetRegressor(
         make_pipeline(StandardScaler(), MLPRegressor(hidden_layer_sizes=(6, 4), max_iter=10,

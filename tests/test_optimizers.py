@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from skmlp.optimizers import SGD, Adagrad, Adam, AdamW, RMSprop
-from skmlp.schedules import Adaptive, Cosine, InvScaling, Schedule
+from skmlp.schedules import Adaptive, Cosine, InvScaling, Schedule, Warmup
 
 RNG = np.random.default_rng(0)
 W0 = RNG.normal(size=6)
@@ -141,3 +141,31 @@ def test_adamw_decays_the_decayed_parameters_first():
     AdamW(weight_decay=0.5, decayed=decayed).step(W, GRADS[0], LR)
     reference = _reference_adam(0.9, 0.999, 1e-8)[0] - LR * 0.5 * W0 * decayed
     np.testing.assert_allclose(W, reference, rtol=1e-12)
+
+
+def _rates(schedule, n_epochs):
+    rates = []
+    for _ in range(n_epochs):
+        rates.append(schedule.learning_rate)
+        schedule.end_epoch()
+    return rates
+
+
+def test_warmup_rises_linearly_then_starts_the_schedule():
+    assert _rates(Warmup(Schedule(0.4), 3), 5) == pytest.approx([0.1, 0.2, 0.3, 0.4, 0.4])
+    # the schedule counts its epochs from the end of the warmup
+    assert _rates(Warmup(InvScaling(1.0, power_t=1.0), 1), 4) == \
+        pytest.approx([0.5, 1.0, 1 / 2, 1 / 3])
+    assert _rates(Warmup(Cosine(1.0, max_iter=2), 2), 5) == \
+        pytest.approx([1 / 3, 2 / 3, 1.0, 0.5, 0.0])
+
+
+def test_a_stall_during_warmup_neither_stops_nor_lowers_the_rate():
+    warmup = Warmup(Adaptive(1.0), 2)
+    assert warmup.stalled() is False and warmup.learning_rate == pytest.approx(1 / 3)
+    _rates(warmup, 2)
+    assert warmup.stalled() is False and warmup.learning_rate == pytest.approx(0.2)
+    assert Warmup(Schedule(1.0), 1).stalled() is False
+    constant = Warmup(Schedule(1.0), 1)
+    constant.end_epoch()
+    assert constant.stalled() is True

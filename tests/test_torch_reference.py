@@ -1,7 +1,8 @@
-"""AdamW and gradient clipping step by step against PyTorch (a test-only reference).
+"""AdamW, gradient clipping and one-cycle step by step against PyTorch (test-only).
 
-SPEC.md defines ``solver="adamw"`` as ``torch.optim.AdamW`` and ``clip_norm`` as
-``torch.nn.utils.clip_grad_norm_``; these tests run both side by side, in float64.
+SPEC.md defines ``solver="adamw"`` as ``torch.optim.AdamW``, ``clip_norm`` as
+``torch.nn.utils.clip_grad_norm_`` and ``learning_rate="one_cycle"`` as
+``torch.optim.lr_scheduler.OneCycleLR``; these tests run both side by side, in float64.
 """
 
 import warnings
@@ -12,6 +13,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from skmlp import MLPRegressor
 from skmlp.optimizers import AdamW, clip_gradient_norm
+from skmlp.schedules import OneCycle
 
 torch = pytest.importorskip("torch")
 
@@ -104,3 +106,60 @@ def test_an_adamw_fit_with_clipping_is_a_torch_training_loop(penalize_intercepts
     ours = model.coefs_[0], model.intercepts_[0], model.coefs_[1], model.intercepts_[1]
     for a, b in zip(ours, tensors):
         np.testing.assert_allclose(a, b.detach().numpy(), rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("n_epochs, steps_per_epoch, max_lr", [(7, 5, 0.1), (3, 1, 2.0),
+                                                               (10, 13, 1e-3)])
+def test_one_cycle_rates_are_torchs(n_epochs, steps_per_epoch, max_lr):
+    tensor = torch.zeros(1, requires_grad=True)
+    optimizer = torch.optim.SGD([tensor], lr=max_lr)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(
+        optimizer, max_lr=max_lr, epochs=n_epochs, steps_per_epoch=steps_per_epoch,
+        anneal_strategy="cos", cycle_momentum=False)
+    ours = OneCycle(max_lr, n_epochs, steps_per_epoch)
+    for step in range(n_epochs * steps_per_epoch):
+        assert ours.learning_rate == pytest.approx(optimizer.param_groups[0]["lr"],
+                                                   rel=1e-9), step
+        optimizer.step()
+        scheduler.step()
+        ours.end_batch()
+        if (step + 1) % steps_per_epoch == 0:
+            ours.end_epoch()  # between epochs the rate is the next minibatch's
+    assert ours.learning_rate == pytest.approx(max_lr / 25 / 1e4)  # and stays there
+
+
+def test_a_one_cycle_fit_is_a_torch_training_loop():
+    X = RNG.normal(size=(30, 3))
+    y = X @ RNG.normal(size=3)
+    W0, b0 = RNG.normal(size=(3, 4)), RNG.normal(size=4)
+    W1, b1 = RNG.normal(size=(4, 1)), RNG.normal(size=1)
+    # three minibatches an epoch in the data's order, Adam (torch's), mse, no L2
+    params = dict(hidden_layer_sizes=(4,), loss="mse", alpha=0.0, batch_size=10,
+                  shuffle=False, learning_rate="one_cycle", learning_rate_init=0.05,
+                  random_state=0)
+    model = MLPRegressor(max_iter=1, **params)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(X, y)
+        model.coefs_, model.intercepts_ = [W0.copy(), W1.copy()], [b0.copy(), b1.copy()]
+        model.set_params(warm_start=True, max_iter=4).fit(X, y)
+    tensors = [torch.tensor(a, requires_grad=True) for a in (W0, b0, W1, b1)]
+    optimizer = torch.optim.Adam(tensors, lr=0.05)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(
+        optimizer, max_lr=0.05, epochs=4, steps_per_epoch=3, cycle_momentum=False)
+    Xt, yt = torch.tensor(X), torch.tensor(y[:, None])
+    first_rates = []
+    for _ in range(4):
+        first_rates.append(optimizer.param_groups[0]["lr"])
+        for start in range(0, 30, 10):
+            optimizer.zero_grad()
+            hidden = torch.relu(Xt[start:start + 10] @ tensors[0] + tensors[1])
+            out = hidden @ tensors[2] + tensors[3]
+            torch.nn.functional.mse_loss(out, yt[start:start + 10]).backward()
+            optimizer.step()
+            scheduler.step()
+    ours = model.coefs_[0], model.intercepts_[0], model.coefs_[1], model.intercepts_[1]
+    for a, b in zip(ours, tensors):
+        np.testing.assert_allclose(a, b.detach().numpy(), rtol=1e-6, atol=1e-9)
+    # history_ records each epoch's first minibatch's rate
+    np.testing.assert_allclose(model.history_["learning_rate"][-4:], first_rates, rtol=1e-9)
