@@ -30,12 +30,14 @@ common = dict(hidden_layer_sizes=(64,), max_iter=60, tol=0, n_iter_no_change=100
 # Solvers
 # -------
 # Plain SGD moves slowly at this rate; momentum (Nesterov's) accelerates it; Adam,
-# RMSprop and Adagrad scale each parameter's step by its gradient history. L-BFGS
-# works on the full batch: one point per iteration, each costing a full pass.
+# RMSprop and Adagrad scale each parameter's step by its gradient history; AdamW is
+# Adam that also shrinks the weights a little every step (decoupled weight decay).
+# L-BFGS works on the full batch: one point per iteration, each costing a full pass.
 solvers = {
     "sgd, no momentum": dict(solver="sgd", momentum=0.0, learning_rate_init=0.01),
     "sgd, Nesterov momentum 0.9": dict(solver="sgd", learning_rate_init=0.01),
     "adam": dict(solver="adam"),
+    "adamw, weight_decay 0.05": dict(solver="adamw", weight_decay=0.05),
     "rmsprop": dict(solver="rmsprop"),
     "adagrad": dict(solver="adagrad", learning_rate_init=0.01),
     "lbfgs (per iteration)": dict(solver="lbfgs"),
@@ -58,19 +60,25 @@ plt.show()
 # ``n_iter_no_change`` epochs (here 5, with ``tol=1e-3``). ``constant`` and
 # ``adaptive`` take the same steps until the first stall, so their curves coincide up
 # to there; ``adaptive`` is dashed to keep the line underneath it visible.
+# ``one_cycle`` (PyTorch's OneCycleLR) rises to ``learning_rate_init`` over the first
+# 30% of the minibatches and then anneals far below it, moving every minibatch (the
+# plot shows each epoch's first); ``warmup_epochs=10`` ramps the rate up linearly
+# before a schedule starts, here the cosine.
 schedules = {
     "constant": dict(),
     "invscaling": dict(learning_rate="invscaling", power_t=0.5),
     "cosine": dict(learning_rate="cosine"),
     "adaptive": dict(learning_rate="adaptive", tol=1e-3, n_iter_no_change=5),
+    "one_cycle": dict(learning_rate="one_cycle"),
+    "cosine, 10 warmup epochs": dict(learning_rate="cosine", warmup_epochs=10),
 }
-styles = {"constant": "-", "invscaling": "-", "cosine": "-", "adaptive": "--"}
+styles = {"adaptive": "--"}
 fig, (ax_loss, ax_rate) = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
 for name, params in schedules.items():
     model = MLPClassifier(**{**common, **params}, solver="sgd", learning_rate_init=0.05).fit(X, y)
     epochs = np.arange(1, model.n_iter_ + 1)
-    ax_loss.plot(epochs, model.history_["loss"], styles[name], label=name)
-    ax_rate.plot(epochs, model.history_["learning_rate"], styles[name], label=name)
+    ax_loss.plot(epochs, model.history_["loss"], styles.get(name, "-"), label=name)
+    ax_rate.plot(epochs, model.history_["learning_rate"], styles.get(name, "-"), label=name)
 ax_loss.set(xlabel="epoch", ylabel="training loss", yscale="log",
             title="SGD with each schedule")
 ax_rate.set(xlabel="epoch", ylabel="learning rate", title="the rate each epoch used")
