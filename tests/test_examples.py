@@ -180,8 +180,8 @@ def test_optimizers_figures_are_drawn_in_the_cell_that_makes_them():
     solvers, schedules = summary["figures"]
     assert solvers["cell"] < schedules["cell"]
     assert len(solvers["axes"]) == 1
-    assert len(solvers["axes"][0]["lines"]) == 6  # every solver
-    assert [len(axes["lines"]) for axes in schedules["axes"]] == [4, 4]  # every schedule
+    assert len(solvers["axes"][0]["lines"]) == 7  # every solver
+    assert [len(axes["lines"]) for axes in schedules["axes"]] == [6, 6]  # every schedule
 
 
 def test_every_initializer_curve_is_visible():
