@@ -740,8 +740,10 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         Number of units of each hidden layer; ``()`` for no hidden layer.
     activation : str, default="relu"
         Hidden-layer activation: ``"identity"``, ``"logistic"``, ``"tanh"``,
-        ``"relu"``, ``"leaky_relu"``, ``"elu"`` or ``"gelu"``. ``leaky_relu`` has
-        slope 0.01, ``elu`` alpha 1, ``gelu`` is the exact (erf) form.
+        ``"relu"``, ``"leaky_relu"``, ``"elu"``, ``"gelu"``, ``"silu"`` (also
+        ``"swish"``), ``"mish"``, ``"softplus"`` or ``"selu"``. ``leaky_relu`` has
+        slope 0.01, ``elu`` alpha 1, ``gelu`` is the exact (erf) form; the last four
+        are PyTorch's (``selu`` with its constants).
     weight_init : str or Initializer, default="auto"
         Weight initializer: a name from ``skmlp.initializers.INITIALIZERS`` or an
         initializer object (tunable as ``weight_init__<param>``). ``"auto"`` is
@@ -1226,8 +1228,10 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         Number of units of each hidden layer; ``()`` for no hidden layer.
     activation : str, default="relu"
         Hidden-layer activation: ``"identity"``, ``"logistic"``, ``"tanh"``,
-        ``"relu"``, ``"leaky_relu"``, ``"elu"`` or ``"gelu"``. ``leaky_relu`` has
-        slope 0.01, ``elu`` alpha 1, ``gelu`` is the exact (erf) form.
+        ``"relu"``, ``"leaky_relu"``, ``"elu"``, ``"gelu"``, ``"silu"`` (also
+        ``"swish"``), ``"mish"``, ``"softplus"`` or ``"selu"``. ``leaky_relu`` has
+        slope 0.01, ``elu`` alpha 1, ``gelu`` is the exact (erf) form; the last four
+        are PyTorch's (``selu`` with its constants).
     weight_init : str or Initializer, default="auto"
         Weight initializer: a name from ``skmlp.initializers.INITIALIZERS`` or an
         initializer object (tunable as ``weight_init__<param>``). ``"auto"`` is

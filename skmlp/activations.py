@@ -15,6 +15,9 @@ from scipy.special import erf, expit
 
 LEAKY_RELU_SLOPE = 0.01
 ELU_ALPHA = 1.0
+#: SELU's constants (Klambauer et al., 2017), as PyTorch's ``torch.nn.SELU``.
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
 _SQRT_HALF = np.sqrt(0.5)
 _INV_SQRT_2PI = 1.0 / np.sqrt(2.0 * np.pi)
 
@@ -165,6 +168,69 @@ def _gelu_backward(A, delta, Z):
     return delta
 
 
+def _softplus_forward(Z, out=None):
+    # log(1 + e^z) without overflow
+    return np.logaddexp(0.0, Z, out=Z)
+
+
+def _softplus_backward(A, delta, Z=None):
+    # f' = sigmoid(z) = 1 - e^-f(z): from the output, accurate where f(z) is tiny
+    delta *= -np.expm1(-A)
+    return delta
+
+
+def _selu_forward(Z, out=None):
+    negative = Z < 0
+    Z[negative] = SELU_ALPHA * np.expm1(Z[negative])
+    Z *= SELU_SCALE
+    return Z
+
+
+def _selu_backward(A, delta, Z=None):
+    # for z <= 0, f(z) = s a (e^z - 1), so f'(z) = s a e^z = f(z) + s a; else f' = s
+    # (at z = 0 PyTorch takes the left derivative, s a)
+    negative = A <= 0
+    delta[negative] *= A[negative] + SELU_SCALE * SELU_ALPHA
+    delta[~negative] *= SELU_SCALE
+    return delta
+
+
+def _silu_forward(Z, out):
+    # z * sigmoid(z); not invertible from its output: backward gets Z too
+    expit(Z, out=out)
+    out *= Z
+    return out
+
+
+def _silu_backward(A, delta, Z):
+    # f' = s (1 + z (1 - s)) = s + f (1 - s), with s = sigmoid(z) and f = z s
+    s = expit(Z)
+    d = 1.0 - s
+    d *= A
+    d += s
+    delta *= d
+    return delta
+
+
+def _mish_forward(Z, out):
+    # z * tanh(softplus(z))
+    np.logaddexp(0.0, Z, out=out)
+    np.tanh(out, out=out)
+    out *= Z
+    return out
+
+
+def _mish_backward(A, delta, Z):
+    # f' = tanh(sp) + z sigmoid(z) (1 - tanh(sp)^2), sp = softplus(z)
+    t = np.tanh(np.logaddexp(0.0, Z))
+    d = 1.0 - t * t
+    d *= Z
+    d *= expit(Z)
+    d += t
+    delta *= d
+    return delta
+
+
 ACTIVATIONS = {
     activation.name: activation
     for activation in (
@@ -196,8 +262,37 @@ ACTIVATIONS = {
             needs_preactivation=True,
             formula="f(z) = z * Phi(z), Phi the standard normal CDF",
         ),
+        Activation(
+            "silu",
+            _silu_forward,
+            _silu_backward,
+            needs_preactivation=True,
+            formula="f(z) = z / (1 + exp(-z)) (also called swish)",
+        ),
+        Activation(
+            "mish",
+            _mish_forward,
+            _mish_backward,
+            needs_preactivation=True,
+            formula="f(z) = z * tanh(log(1 + exp(z)))",
+        ),
+        Activation(
+            "softplus",
+            _softplus_forward,
+            _softplus_backward,
+            formula="f(z) = log(1 + exp(z))",
+        ),
+        Activation(
+            "selu",
+            _selu_forward,
+            _selu_backward,
+            formula="f(z) = s z if z > 0 else s a (exp(z) - 1), a = 1.6733, s = 1.0507",
+        ),
     )
 }
+#: Other names of activations: ``activation="swish"`` is ``"silu"``.
+ACTIVATION_ALIASES = {"swish": "silu"}
+ACTIVATIONS.update({alias: ACTIVATIONS[name] for alias, name in ACTIVATION_ALIASES.items()})
 
 
 def _softmax_inplace(Z):

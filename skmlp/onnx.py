@@ -40,7 +40,7 @@ except ImportError as error:  # pragma: no cover - exercised without the extra
     ) from error
 
 from ._mlp import MLPClassifier, MLPRegressor
-from .activations import ELU_ALPHA, LEAKY_RELU_SLOPE
+from .activations import ELU_ALPHA, LEAKY_RELU_SLOPE, SELU_ALPHA, SELU_SCALE
 
 __all__ = ["register_converters"]
 
@@ -114,6 +114,14 @@ def _activation(graph, name, Z):
         return graph.node("LeakyRelu", [Z], alpha=LEAKY_RELU_SLOPE)
     if name == "elu":
         return graph.node("Elu", [Z], alpha=ELU_ALPHA)
+    if name == "softplus":
+        return graph.node("Softplus", [Z])
+    if name == "selu":
+        return graph.node("Selu", [Z], alpha=SELU_ALPHA, gamma=SELU_SCALE)
+    if name in ("silu", "swish"):  # z * sigmoid(z)
+        return graph.node("Mul", [Z, graph.node("Sigmoid", [Z])])
+    if name == "mish":  # z * tanh(softplus(z))
+        return graph.node("Mul", [Z, graph.node("Tanh", [graph.node("Softplus", [Z])])])
     if name == "gelu":  # exact GELU: 0.5 z (1 + erf(z / sqrt 2))
         scaled = graph.node("Mul", [Z, graph.constant("inv_sqrt2", 1 / np.sqrt(2))])
         if graph.proto_dtype == onnx_proto.TensorProto.DOUBLE:

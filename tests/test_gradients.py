@@ -188,6 +188,11 @@ def test_activation_formulas(activation):
         "leaky_relu": np.where(z > 0, z, 0.01 * z),
         "elu": np.where(z > 0, z, np.exp(z) - 1),
         "gelu": z * 0.5 * (1 + np.vectorize(__import__("math").erf)(z / np.sqrt(2))),
+        "silu": z / (1 + np.exp(-z)),
+        "swish": z / (1 + np.exp(-z)),
+        "mish": z * np.tanh(np.log1p(np.exp(z))),
+        "softplus": np.log1p(np.exp(z)),
+        "selu": 1.0507009873554805 * np.where(z > 0, z, 1.6732632423543772 * np.expm1(z)),
     }[activation]
     act = ACTIVATIONS[activation]
     out = act.forward(z.copy(), out=np.empty_like(z))

@@ -126,7 +126,7 @@ def test_partial_fit_hidden_under_lbfgs(Estimator):
 @pytest.mark.parametrize(
     "params, match",
     [
-        ({"activation": "swish"}, "activation"),
+        ({"activation": "softsign"}, "activation"),
         ({"weight_init": "xavier"}, "weight_init"),
         ({"loss": "hinge"}, "loss"),
         ({"solver": "newton"}, "solver"),

@@ -15,7 +15,8 @@ from skl2onnx import to_onnx  # noqa: E402
 
 import skmlp.onnx  # noqa: E402, F401  (registers the converters)
 
-ACTIVATIONS = ["identity", "logistic", "tanh", "relu", "leaky_relu", "elu", "gelu"]
+ACTIVATIONS = ["identity", "logistic", "tanh", "relu", "leaky_relu", "elu", "gelu", "silu",
+               "swish", "mish", "softplus", "selu"]
 TOLERANCE = dict(rtol=1e-5, atol=1e-5)
 
 

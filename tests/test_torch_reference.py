@@ -1,8 +1,10 @@
-"""AdamW, gradient clipping and one-cycle step by step against PyTorch (test-only).
+"""Activations, AdamW, gradient clipping and one-cycle against PyTorch (test-only).
 
-SPEC.md defines ``solver="adamw"`` as ``torch.optim.AdamW``, ``clip_norm`` as
-``torch.nn.utils.clip_grad_norm_`` and ``learning_rate="one_cycle"`` as
-``torch.optim.lr_scheduler.OneCycleLR``; these tests run both side by side, in float64.
+SPEC.md defines the ``silu``/``swish``, ``mish``, ``softplus`` and ``selu`` activations,
+``solver="adamw"`` (``torch.optim.AdamW``), ``clip_norm``
+(``torch.nn.utils.clip_grad_norm_``) and ``learning_rate="one_cycle"``
+(``torch.optim.lr_scheduler.OneCycleLR``) as PyTorch's; these tests run both side by
+side, in float64.
 """
 
 import warnings
@@ -12,6 +14,7 @@ import pytest
 from sklearn.exceptions import ConvergenceWarning
 
 from skmlp import MLPRegressor
+from skmlp.activations import ACTIVATIONS
 from skmlp.optimizers import AdamW, clip_gradient_norm
 from skmlp.schedules import OneCycle
 
@@ -163,3 +166,19 @@ def test_a_one_cycle_fit_is_a_torch_training_loop():
         np.testing.assert_allclose(a, b.detach().numpy(), rtol=1e-6, atol=1e-9)
     # history_ records each epoch's first minibatch's rate
     np.testing.assert_allclose(model.history_["learning_rate"][-4:], first_rates, rtol=1e-9)
+
+
+@pytest.mark.parametrize("name, reference", [
+    ("silu", "silu"), ("swish", "silu"), ("mish", "mish"), ("softplus", "softplus"),
+    ("selu", "selu"), ("gelu", "gelu"), ("elu", "elu"), ("tanh", "tanh"),
+])
+def test_activations_and_their_derivatives_are_torchs(name, reference):
+    z = np.concatenate([np.linspace(-30, 30, 601), [-1e-9, 0.0, 1e-9, 50.0, -50.0]])
+    zt = torch.tensor(z, requires_grad=True)
+    expected = getattr(torch.nn.functional, reference)(zt)
+    expected.sum().backward()
+    activation = ACTIVATIONS[name]
+    A = activation.forward(z.copy(), out=np.empty_like(z))
+    np.testing.assert_allclose(A, expected.detach().numpy(), rtol=1e-6, atol=1e-12)
+    delta = activation.backward(A, np.ones_like(z), z)
+    np.testing.assert_allclose(delta, zt.grad.numpy(), rtol=1e-6, atol=1e-12)
