@@ -778,9 +778,9 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
     batch_size : int or "auto", default="auto"
         Minibatch size of the stochastic solvers; ``"auto"`` is
         ``min(200, n_samples)``.
-    learning_rate : {"constant", "invscaling", "adaptive", "cosine", "one_cycle"}, \
-            default="constant"
-        Learning-rate schedule of the stochastic solvers. ``one_cycle`` is PyTorch's
+    learning_rate : str, default="constant"
+        Learning-rate schedule of the stochastic solvers: ``"constant"``,
+        ``"invscaling"``, ``"adaptive"``, ``"cosine"`` or ``"one_cycle"``, PyTorch's
         ``OneCycleLR`` with ``max_lr=learning_rate_init``, stepped every minibatch
         over ``max_iter`` epochs.
     warmup_epochs : int, default=0
@@ -1264,9 +1264,9 @@ class MLPRegressor(RegressorMixin, BaseMLP):
     batch_size : int or "auto", default="auto"
         Minibatch size of the stochastic solvers; ``"auto"`` is
         ``min(200, n_samples)``.
-    learning_rate : {"constant", "invscaling", "adaptive", "cosine", "one_cycle"}, \
-            default="constant"
-        Learning-rate schedule of the stochastic solvers. ``one_cycle`` is PyTorch's
+    learning_rate : str, default="constant"
+        Learning-rate schedule of the stochastic solvers: ``"constant"``,
+        ``"invscaling"``, ``"adaptive"``, ``"cosine"`` or ``"one_cycle"``, PyTorch's
         ``OneCycleLR`` with ``max_lr=learning_rate_init``, stepped every minibatch
         over ``max_iter`` epochs.
     warmup_epochs : int, default=0

@@ -204,9 +204,7 @@ def clip_gradient_norm(grad, max_norm):
     max_norm : float or ndarray of shape (K,)
         ``inf`` leaves a model's gradient as it is.
     """
-    norms = np.sqrt(row_dots(grad))
-    with np.errstate(divide="ignore"):
-        coef = np.minimum(max_norm / (norms + 1e-6), 1.0)
+    coef = np.minimum(max_norm / (np.sqrt(row_dots(grad)) + 1e-6), 1.0)
     grad *= coef[:, np.newaxis].astype(grad.dtype)
 
 

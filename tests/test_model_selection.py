@@ -137,29 +137,23 @@ def test_fused_classifiers_are_the_plain_fits(solver, stacks):
     assert np.median(ours.cv_results_["mean_test_n_iter"]) > 5
 
 
-def test_fused_adamw_and_clipping_are_the_plain_fits(stacks):
-    estimator = MLPClassifier(hidden_layer_sizes=(8,), solver="adamw", max_iter=6,
-                              batch_size=32, learning_rate_init=0.02, random_state=0)
-    grid = {"weight_decay": [0.0, 0.3], "penalize_intercepts": [False, True],
-            "clip_norm": [None, 0.2]}
+@pytest.mark.parametrize("params, grid", [
+    (dict(solver="adamw", batch_size=32, learning_rate_init=0.02),
+     {"weight_decay": [0.0, 0.3], "penalize_intercepts": [False, True],
+      "clip_norm": [None, 0.2]}),
+    # 123 rows, 3 folds, batch 30: 3 minibatches an epoch (one_cycle steps each)
+    (dict(batch_size=30, learning_rate_init=0.05),
+     {"learning_rate": ["one_cycle", "cosine", "constant"], "warmup_epochs": [0, 2]}),
+], ids=["adamw-clipping", "warmup-one_cycle"])
+def test_fused_optimizer_and_schedule_options_are_the_plain_fits(params, grid, stacks):
+    estimator = MLPClassifier(hidden_layer_sizes=(8,), max_iter=6, random_state=0, **params)
     ours, theirs = _searches(estimator, grid, cv=KFold(3, shuffle=True, random_state=0))
     _fit_both(ours, theirs, X_CLS, y_CLS)
     _compare(ours, theirs)
-    assert stacks == [8 * 3]
+    n_candidates = len(ours.cv_results_["params"])
+    assert stacks == [n_candidates * 3]
     # the grid's parameters matter: every candidate's models differ
-    assert len(set(ours.cv_results_["mean_test_projection"])) == 8
-
-
-def test_fused_warmup_and_one_cycle_are_the_plain_fits(stacks):
-    # 123 rows, 3 folds, batch 30: 3 minibatches an epoch, the last one shorter
-    estimator = MLPClassifier(hidden_layer_sizes=(8,), max_iter=6, batch_size=30,
-                              learning_rate_init=0.05, random_state=0)
-    grid = {"learning_rate": ["one_cycle", "cosine", "constant"], "warmup_epochs": [0, 2]}
-    ours, theirs = _searches(estimator, grid, cv=KFold(3, shuffle=True, random_state=0))
-    _fit_both(ours, theirs, X_CLS, y_CLS)
-    _compare(ours, theirs)
-    assert stacks == [6 * 3]
-    assert len(set(ours.cv_results_["mean_test_projection"])) == 6
+    assert len(set(ours.cv_results_["mean_test_projection"])) == n_candidates
 
 
 def test_fused_regressors_are_the_plain_fits(stacks):
