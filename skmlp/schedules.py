@@ -10,7 +10,7 @@ they were created: a fresh ``fit`` (also with ``warm_start``) restarts them,
 Rates change between epochs, which keeps them independent of the batch size and of
 how many rows a weighted sample stands for -- except :class:`OneCycle`'s, which is
 PyTorch's ``OneCycleLR`` and, like it, steps every minibatch (``per_batch``: the loop
-then calls :meth:`Schedule.end_batch` after every step). ``warmup_epochs`` puts a
+then calls :meth:`Schedule.end_batch` after every minibatch). ``warmup_epochs`` puts a
 :class:`Warmup` in front of any schedule.
 """
 
@@ -113,30 +113,25 @@ class OneCycle(Schedule):
         self.total_steps = n_epochs * steps_per_epoch
         self.initial_rate = learning_rate_init / div_factor
         self.min_rate = self.initial_rate / final_div_factor
-        # torch's phase ends: (step at which a phase ends, its start and end rates)
-        self.phases = [(float(pct_start * self.total_steps) - 1, self.initial_rate,
-                        learning_rate_init),
-                       (self.total_steps - 1, learning_rate_init, self.min_rate)]
+        # torch's phase boundaries: the rise ends at step pct_start * total - 1, the
+        # fall at the last step
+        self.peak_step = float(pct_start * self.total_steps) - 1
         self.n_steps = 0
         self.learning_rate = self._step_rate(0)
 
     def _step_rate(self, step):
         if step >= self.total_steps:
             return self.min_rate
-        start_step = 0.0
-        for i, (end_step, start, end) in enumerate(self.phases):
-            if step <= end_step or i == len(self.phases) - 1:
-                pct = (step - start_step) / (end_step - start_step)
-                return end + (start - end) / 2.0 * (np.cos(np.pi * pct) + 1)
-            start_step = end_step
-        raise AssertionError("unreachable")  # pragma: no cover
+        if step <= self.peak_step:
+            pct, start, end = step / self.peak_step, self.initial_rate, self.learning_rate_init
+        else:
+            pct = (step - self.peak_step) / (self.total_steps - 1 - self.peak_step)
+            start, end = self.learning_rate_init, self.min_rate
+        return end + (start - end) / 2.0 * (np.cos(np.pi * pct) + 1)
 
     def end_batch(self):
         self.n_steps += 1
         self.learning_rate = self._step_rate(self.n_steps)
-
-    def _rate(self):  # between epochs the rate is the next minibatch's
-        return self.learning_rate
 
 
 class Warmup(Schedule):
