@@ -21,6 +21,12 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 
 from ._callbacks import CallbackSupportMixin, FitTasks, with_callbacks
 from ._class_weight import ClassWeighting, check_class_weight
+from ._extensions import (
+    check_activation_object,
+    check_loss_object,
+    fitted_copy,
+    option_key,
+)
 from ._history import new_history
 from ._lbfgs import fit_lbfgs
 from ._network import Network, forward
@@ -33,13 +39,14 @@ from ._validation import (
     float_dtypes,
     scale_sample_weight,
 )
-from .activations import ACTIVATIONS, OUTPUT_ACTIVATIONS
+from .activations import ACTIVATIONS, OUTPUT_ACTIVATIONS, Activation, resolve_activation
 from .initializers import INITIALIZERS, Initializer, check_initializer
 from .losses import (
     CLASSIFICATION_LOSSES,
     LOG_LOSS,
     LOG_LOSS_BY_TARGET,
     REGRESSION_LOSSES,
+    Loss,
     make_loss,
 )
 from .optimizers import OPTIMIZERS, SOLVERS
@@ -141,7 +148,7 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
 
     _parameter_constraints = {
         "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
-        "activation": [StrOptions(set(ACTIVATIONS))],
+        "activation": [StrOptions(set(ACTIVATIONS)), Activation],
         "weight_init": [StrOptions(set(INITIALIZERS) | {"auto"}), Initializer],
         "bias_init": [StrOptions(set(INITIALIZERS)), Initializer],
         "solver": [StrOptions(SOLVERS)],
@@ -436,6 +443,8 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                                           activation=self.activation),
                         check_initializer(self.bias_init, "bias_init"))
         self._check_target_params()
+        check_activation_object(self.activation)
+        check_loss_object(self.loss, "classification" if is_classifier(self) else "regression")
         self._check_solver_options(dropout, incremental, X_val, y_val, sample_weight_val)
         first_call = not self._is_fitted()
         check_numpy_inputs(X=X, y=y, sample_weight=sample_weight)
@@ -522,7 +531,9 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         layer_sizes = [n_features, *hidden, self.n_outputs_]
         output_activation = make_loss(self._loss_name, self).output_activation
         if first_call:
-            network = Network(layer_sizes, self.activation, output_activation, dtype)
+            # the fitted model keeps its own copy of an activation object
+            network = Network(layer_sizes, fitted_copy(self.activation), output_activation,
+                              dtype)
             self._initialize_parameters(network, *initializers)
         else:
             self._check_continuation(layer_sizes)
@@ -536,11 +547,12 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
     def _check_continuation(self, layer_sizes):
         """Continuing training (warm_start, partial_fit) needs the network it was fitted as."""
         fitted = {"layer sizes": self._fitted_layer_sizes(),
-                  "activation": getattr(self, "_activation", self.activation),
+                  "activation": self._fitted_activation(),
                   "loss": self._loss_name}
         asked = {"layer sizes": layer_sizes, "activation": self.activation,
                  "loss": self._resolve_loss_name()}
-        changed = [what for what in fitted if fitted[what] != asked[what]]
+        changed = [what for what in fitted
+                   if option_key(fitted[what]) != option_key(asked[what])]
         if changed:
             details = "; ".join(f"{what} {fitted[what]!r} fitted, {asked[what]!r} asked"
                                 for what in changed)
@@ -563,11 +575,15 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             a is b for a, b in zip(current, network.model_views[0] + network.model_views[1])
         ):
             return network
-        network = Network(self._fitted_layer_sizes(), self.activation, output_activation,
-                          self.coefs_[0].dtype)
+        network = Network(self._fitted_layer_sizes(), self._fitted_activation(),
+                          output_activation, self.coefs_[0].dtype)
         for source, target in zip(current, network.model_views[0] + network.model_views[1]):
             target[...] = source
         return network
+
+    def _fitted_activation(self):
+        """The activation the model was fitted with (a name, or its copy of an object)."""
+        return getattr(self, "_activation", self.activation)
 
     def _fitted_layer_sizes(self):
         return [self.coefs_[0].shape[0]] + [c.shape[1] for c in self.coefs_]
@@ -587,7 +603,7 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             fans = dict(fan_in=fan_in, fan_out=fan_out, rng=rng, dtype=network.dtype)
             coefs[i][...] = weight_init((fan_in, fan_out), **fans)
             intercepts[i][...] = bias_init((fan_out,), **fans)
-        self._activation = self.activation
+        self._activation = network.activation_option
         self.n_iter_ = 0
         self.t_ = 0
         self.loss_curve_ = []
@@ -685,7 +701,8 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                           dtype=(np.float64, np.float32))
         if sp.issparse(X):
             X = X.tocsr()  # row chunks; forward casts each chunk to the parameters' dtype
-        return forward(X, self.coefs_, self.intercepts_, ACTIVATIONS[self.activation])
+        return forward(X, self.coefs_, self.intercepts_,
+                       resolve_activation(self._fitted_activation()))
 
     def __getstate__(self):
         # The network's buffers are scratch space; coefs_/intercepts_ carry the model.
@@ -935,7 +952,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
 
     _parameter_constraints = {
         **BaseMLP._parameter_constraints,
-        "loss": [StrOptions(CLASSIFICATION_LOSSES)],
+        "loss": [StrOptions(CLASSIFICATION_LOSSES), Loss],
         "class_weight": [dict, list, StrOptions({"balanced"}), None],
     }
 
@@ -1093,18 +1110,18 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
                 ("label_encoding", id(y)), y, lambda: _label_encoding(y, None))
         else:
             target_type, binarizer, encoded = _label_encoding(y, classes)
-        loss_name = self._resolve_loss_name(target_type)
-        if loss_name == "categorical_crossentropy" and target_type == "multilabel-indicator":
+        loss_name = fitted_copy(self._resolve_loss_name(target_type))
+        softmax = make_loss(loss_name, self).output_activation == "softmax"
+        if softmax and target_type == "multilabel-indicator":
             raise ValueError(
-                "loss='categorical_crossentropy' needs exactly one class per sample, but y is "
-                "multilabel: use loss='binary_crossentropy' (or 'log_loss')."
+                f"loss={self.loss!r} (a softmax over the classes) needs exactly one class per "
+                "sample, but y is multilabel: use loss='binary_crossentropy' (or 'log_loss')."
             )
         self._label_binarizer = binarizer
         self._target_type = target_type
         self._loss_name = loss_name
         self.classes_ = binarizer.classes_
-        self._two_softmax_units = (loss_name == "categorical_crossentropy"
-                                   and len(self.classes_) == 2)
+        self._two_softmax_units = softmax and len(self.classes_) == 2
         Y = self._binarized(encoded)
         self.n_outputs_ = Y.shape[1]
         return Y
@@ -1145,7 +1162,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         elif Z.shape[1] == 1:
             P = expit(Z)
             proba = np.hstack([1 - P, P])
-        elif self._loss_name == "binary_crossentropy":
+        elif self.out_activation_ == "logistic":
             # One-vs-rest units, normalized: p_c = sigmoid(z_c) / sum_j sigmoid(z_j), as a
             # softmax of log-sigmoids, which stays finite where every sigmoid underflows.
             proba = softmax(log_expit(Z), axis=1)
@@ -1215,7 +1232,8 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         # one softmax over the classes cannot say "several labels at once"
-        tags.classifier_tags.multi_label = self.loss != "categorical_crossentropy"
+        tags.classifier_tags.multi_label = self.loss != "categorical_crossentropy" and not (
+            isinstance(self.loss, Loss) and self.loss.output_activation == "softmax")
         return tags
 
 
@@ -1394,7 +1412,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
 
     _parameter_constraints = {
         **BaseMLP._parameter_constraints,
-        "loss": [StrOptions(REGRESSION_LOSSES)],
+        "loss": [StrOptions(REGRESSION_LOSSES), Loss],
         "huber_delta": [Interval(Real, 0, None, closed="neither")],
     }
 
@@ -1501,7 +1519,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         y = np.asarray(y)
         Y = y.reshape(-1, 1) if y.ndim == 1 else y
         if first_call:
-            self._loss_name = self.loss
+            self._loss_name = fitted_copy(self.loss)
             self._y_ndim = y.ndim
             self.n_outputs_ = Y.shape[1]
         elif Y.shape[1] != self.n_outputs_:

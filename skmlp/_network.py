@@ -18,7 +18,7 @@ Per-batch work happens in buffers allocated once for the largest batch; a batch 
 import numpy as np
 import scipy.sparse as sp
 
-from .activations import ACTIVATIONS, OUTPUT_ACTIVATIONS
+from .activations import OUTPUT_ACTIVATIONS, resolve_activation
 
 #: Rows per chunk when predicting, which bounds the extra memory of predict.
 PREDICT_CHUNK_ROWS = 4096
@@ -139,8 +139,8 @@ class Network:
     ----------
     layer_sizes : sequence of int
         ``[n_features, *hidden_layer_sizes, n_outputs]``, the same for every model.
-    activation : str
-        Hidden activation, a key of ``ACTIVATIONS``.
+    activation : str or Activation
+        Hidden activation: a key of ``ACTIVATIONS`` or a user's activation object.
     output_activation : str
         A key of ``OUTPUT_ACTIVATIONS``.
     dtype : dtype
@@ -154,8 +154,9 @@ class Network:
     def __init__(self, layer_sizes, activation, output_activation, dtype, n_models=1,
                  params=None):
         self.layer_sizes = list(layer_sizes)
-        self.activation_name = activation
-        self.activation = ACTIVATIONS[activation]
+        #: the option as given (name or object), and the object computing it
+        self.activation_option = activation
+        self.activation = resolve_activation(activation)
         self.output_activation_name = output_activation
         self.output_activation = OUTPUT_ACTIVATIONS[output_activation]
         self.dtype = np.dtype(dtype)
@@ -200,7 +201,7 @@ class Network:
 
     def select(self, rows):
         """A new stack of the models ``rows`` (their parameters copied)."""
-        return Network(self.layer_sizes, self.activation_name, self.output_activation_name,
+        return Network(self.layer_sizes, self.activation_option, self.output_activation_name,
                        self.dtype, params=self.params[rows])
 
     # ------------------------------------------------------------------ buffers
@@ -383,8 +384,8 @@ class Network:
             if sample_weight is not None:
                 sample_weight = sample_weight.reshape(-1)
         Z, P = self.forward_train(X, dropout, rngs, counts)
-        per_sample = loss.value(Y, Z, P)
-        delta = loss.gradient(Y, P, out=Z)
+        per_sample = loss.per_sample(Y, Z, P)
+        delta = loss.output_delta(Y, Z, P, out=Z)
         m = Z.shape[-2]
         if self.n_models == 1:  # numbers, not arrays, for one model's small batches
             if sample_weight is None:

@@ -29,6 +29,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 
+from ._extensions import option_key
 from ._history import GradientNorms, layer_statistics, record_epoch
 from ._network import Dropout, Network, Penalty, forward, n_parameters
 from ._validation import check_dropout, raise_if_diverged
@@ -187,7 +188,8 @@ def _models_per_stack(member):
 def stack_key(member):
     """Members with equal keys can train in one stack."""
     e = member.estimator
-    return (tuple(member.network.layer_sizes), e.activation, e._loss_name, e.solver,
+    return (tuple(member.network.layer_sizes), option_key(member.network.activation_option),
+            option_key(e._loss_name), e.solver,
             member.network.dtype, e.shuffle, bool(e.verbose), member.n_batches,
             e.nesterovs_momentum if e.solver == "sgd" else None, sp.issparse(member.X),
             member.incremental)
@@ -213,7 +215,7 @@ class _Stack:
         if len(members) == 1:
             self.network = first.network
         else:
-            self.network = Network(first.network.layer_sizes, first.estimator.activation,
+            self.network = Network(first.network.layer_sizes, first.network.activation_option,
                                    first.network.output_activation_name, first.network.dtype,
                                    params=np.concatenate([m.network.params for m in members]))
         continuing = first.incremental and first.estimator._optimizer is not None
@@ -471,7 +473,7 @@ class _Stack:
         Z = forward(v["X"], self.network.coefs, self.network.intercepts,
                     self.network.activation, rows=v["rows"])
         P = self.network.output_activation(Z.copy())
-        return Z, self.loss.value(v["Y"], Z, P)
+        return Z, self.loss.per_sample(v["Y"], Z, P)
 
     def _score_validation(self, k, outputs):
         """Model ``k``'s ``(validation loss, validation score)``."""

@@ -5,6 +5,9 @@ applied to a backpropagated ``delta`` from the layer's *output* ``A`` where the
 function is invertible there (so pre-activations need not be kept); GELU is not
 invertible from its output, so it asks the network to keep ``Z`` as well
 (``needs_preactivation``).
+
+Users write their own as subclasses of :class:`Activation`, with two plain
+elementwise functions of arrays.
 """
 
 from collections.abc import Callable
@@ -12,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.special import erf, expit
+from sklearn.base import BaseEstimator
 
 LEAKY_RELU_SLOPE = 0.01
 ELU_ALPHA = 1.0
@@ -22,9 +26,76 @@ _SQRT_HALF = np.sqrt(0.5)
 _INV_SQRT_2PI = 1.0 / np.sqrt(2.0 * np.pi)
 
 
+class Activation(BaseEstimator):
+    """Base class of hidden-layer activations: subclass it to write your own.
+
+    Write an activation as two plain elementwise functions of an array,
+    :meth:`value` (``f(z)``) and :meth:`gradient` (``f'(z)``); skmlp calls them on
+    each layer's pre-activations (kept for the backward pass) and copies their
+    results into its own buffers. The arrays they get are read-only.
+    Constructor parameters follow scikit-learn's rules, so an activation object
+    clones, pickles and is tuned by grid search (``activation__beta``)::
+
+        class Swish(Activation):
+            def __init__(self, beta=1.0):
+                self.beta = beta
+
+            def value(self, z):
+                return z * expit(self.beta * z)
+
+            def gradient(self, z):
+                s = expit(self.beta * z)
+                return s + self.beta * z * s * (1 - s)
+
+    :func:`skmlp.utils.check_gradients` compares :meth:`gradient` with finite
+    differences of :meth:`value`.
+    """
+
+    _parameter_constraints: dict = {}
+    #: the backward pass needs the pre-activations ``Z`` (always, for users' functions)
+    needs_preactivation = True
+    #: registry name of the built-in activations (None for users' own)
+    name = None
+
+    def value(self, z):
+        """``f(z)``, elementwise: an array of the shape of ``z``."""
+        raise NotImplementedError(f"{type(self).__name__} must define value(z).")
+
+    def gradient(self, z):
+        """``f'(z)``, elementwise: an array of the shape of ``z``."""
+        raise NotImplementedError(f"{type(self).__name__} must define gradient(z).")
+
+    # What the network calls, on its buffers.
+    def forward(self, Z, out):
+        """Write ``f(Z)`` to ``out`` and return it."""
+        out[...] = self._checked("value", self.value(_read_only(Z)), Z)
+        return out
+
+    def backward(self, A, delta, Z):
+        """Multiply ``delta`` in place by ``f'(Z)`` and return it."""
+        delta *= self._checked("gradient", self.gradient(_read_only(Z)), Z)
+        return delta
+
+    def _checked(self, method, result, Z):
+        result = np.asarray(result)
+        if result.shape != Z.shape:
+            raise ValueError(
+                f"{self!r}.{method}(z) returned an array of shape {result.shape} for z of "
+                f"shape {Z.shape}: an activation works elementwise, its result has the "
+                "shape of z."
+            )
+        return result
+
+
+def _read_only(Z):
+    view = Z.view()  # a new array object: its flag leaves Z writable
+    view.flags.writeable = False
+    return view
+
+
 @dataclass(frozen=True)
-class Activation:
-    """An activation function paired with its derivative.
+class _InPlaceActivation:
+    """A built-in activation: in-place functions on the network's buffers.
 
     Attributes
     ----------
@@ -48,6 +119,16 @@ class Activation:
     backward: Callable
     needs_preactivation: bool = False
     formula: str = ""
+
+    def value(self, z):
+        """``f(z)`` as a new array (what :class:`Activation` objects define)."""
+        z = np.array(z, dtype=float)  # a copy: in-place forwards overwrite it
+        return self.forward(z, out=np.empty_like(z))
+
+    def gradient(self, z):
+        """``f'(z)`` as a new array."""
+        z = np.array(z, dtype=float)
+        return self.backward(self.value(z), np.ones_like(z), z)
 
 
 def _identity_forward(Z, out=None):
@@ -234,55 +315,55 @@ def _mish_backward(A, delta, Z):
 ACTIVATIONS = {
     activation.name: activation
     for activation in (
-        Activation("identity", _identity_forward, _identity_backward, formula="f(z) = z"),
-        Activation(
+        _InPlaceActivation("identity", _identity_forward, _identity_backward, formula="f(z) = z"),
+        _InPlaceActivation(
             "logistic",
             _logistic_forward,
             _logistic_backward,
             formula="f(z) = 1 / (1 + exp(-z))",
         ),
-        Activation("tanh", _tanh_forward, _tanh_backward, formula="f(z) = tanh(z)"),
-        Activation("relu", _relu_forward, _relu_backward, formula="f(z) = max(z, 0)"),
-        Activation(
+        _InPlaceActivation("tanh", _tanh_forward, _tanh_backward, formula="f(z) = tanh(z)"),
+        _InPlaceActivation("relu", _relu_forward, _relu_backward, formula="f(z) = max(z, 0)"),
+        _InPlaceActivation(
             "leaky_relu",
             _leaky_relu_forward,
             _leaky_relu_backward,
             formula="f(z) = max(z, 0.01 z)",
         ),
-        Activation(
+        _InPlaceActivation(
             "elu",
             _elu_forward,
             _elu_backward,
             formula="f(z) = z if z > 0 else exp(z) - 1",
         ),
-        Activation(
+        _InPlaceActivation(
             "gelu",
             _gelu_forward,
             _gelu_backward,
             needs_preactivation=True,
             formula="f(z) = z * Phi(z), Phi the standard normal CDF",
         ),
-        Activation(
+        _InPlaceActivation(
             "silu",
             _silu_forward,
             _silu_backward,
             needs_preactivation=True,
             formula="f(z) = z / (1 + exp(-z)) (also called swish)",
         ),
-        Activation(
+        _InPlaceActivation(
             "mish",
             _mish_forward,
             _mish_backward,
             needs_preactivation=True,
             formula="f(z) = z * tanh(log(1 + exp(z)))",
         ),
-        Activation(
+        _InPlaceActivation(
             "softplus",
             _softplus_forward,
             _softplus_backward,
             formula="f(z) = log(1 + exp(z))",
         ),
-        Activation(
+        _InPlaceActivation(
             "selu",
             _selu_forward,
             _selu_backward,
@@ -290,9 +371,16 @@ ACTIVATIONS = {
         ),
     )
 }
+
+
 #: Other names of activations: ``activation="swish"`` is ``"silu"``.
 ACTIVATION_ALIASES = {"swish": "silu"}
 ACTIVATIONS.update({alias: ACTIVATIONS[name] for alias, name in ACTIVATION_ALIASES.items()})
+
+
+def resolve_activation(activation):
+    """The activation object the network computes with, from a name or an object."""
+    return activation if isinstance(activation, Activation) else ACTIVATIONS[activation]
 
 
 def _softmax_inplace(Z):

@@ -15,56 +15,170 @@ cross-entropy over the labels of a multilabel target), so a migrating user's
 ``alpha`` and learning rate mean the same; Keras'/PyTorch's names compute theirs
 (``mse``, ``binary_crossentropy``, ``categorical_crossentropy`` and ``huber``
 equal PyTorch's losses with ``reduction="mean"``).
+
+Users write their own losses as subclasses of :class:`Loss`, with two plain
+functions of arrays; the built-in ones compute in place on the training buffers.
 """
 
 import numpy as np
+from sklearn.base import BaseEstimator
+
+from .activations import OUTPUT_ACTIVATIONS
 
 
-class Loss:
-    """Base class: a per-sample loss and its gradient with respect to ``z``.
+class Loss(BaseEstimator):
+    """Base class of losses: subclass it to write your own.
+
+    A loss is a per-sample value of the targets ``y`` and the raw network outputs
+    ``z``, and its gradient with respect to ``z`` (the "delta" that starts
+    backpropagation). The predictions are ``p = out(z)``, with ``out`` named by
+    :attr:`output_activation`. The training loss is the (sample-weighted) mean of
+    the per-sample values, plus the penalties.
+
+    Write a loss as plain functions of 2D arrays, :meth:`value` and
+    :meth:`gradient`; skmlp calls them on every minibatch (a stack of models has
+    its models' rows one after another) and copies their results into its own
+    buffers. The arrays they get are read-only. Constructor parameters follow
+    scikit-learn's rules (stored under their own names, no logic in
+    ``__init__``), so a loss object clones, pickles and is tuned by grid search
+    like a nested estimator (``loss__quantile``)::
+
+        class Pinball(Loss):
+            def __init__(self, quantile=0.5):
+                self.quantile = quantile
+
+            def value(self, y, z):
+                r = y - z
+                return np.mean(np.maximum(self.quantile * r, (self.quantile - 1) * r),
+                               axis=1)
+
+            def gradient(self, y, z):
+                return np.where(y > z, -self.quantile, 1 - self.quantile) / y.shape[1]
+
+    :func:`skmlp.utils.check_gradients` compares :meth:`gradient` with finite
+    differences of :meth:`value`.
 
     Attributes
     ----------
-    name : str
-        Registry name.
-    task : {"classification", "regression"}
-        Which estimator accepts it.
-    output_activation : str
-        Key of :data:`skmlp.activations.OUTPUT_ACTIVATIONS` giving ``p = out(z)``.
-    estimator_params : dict
-        Loss constructor argument -> estimator parameter that sets it.
-    nonnegative : bool
-        Whether every per-sample value is >= 0.
+    output_activation : {"identity", "exp"} for a regressor, {"logistic", "softmax"} \
+            for a classifier, default="identity"
+        The output activation ``p = out(z)``: what ``predict`` (and a classifier's
+        ``predict_proba``) return. A classifier's targets are one-hot rows for
+        ``softmax`` (two units for two classes) and 0/1 indicators for
+        ``logistic`` (one unit for two classes, one per class otherwise).
+    nonnegative : bool, default=False
+        Declare that every value is >= 0: skmlp then also stops a fit whose loss
+        grows past 1e4 times its value at initialization (it always stops at
+        non-finite values).
     """
 
-    name = None
-    task = None
+    _parameter_constraints: dict = {}
     output_activation = "identity"
+    nonnegative = False
+    #: registry name of the built-in losses (None for users' own)
+    name = None
+    #: "classification" or "regression" for the built-in losses
+    task = None
+    #: loss constructor argument -> the estimator parameter that sets it (built-ins)
     estimator_params = {}
-    #: whether every per-sample value is >= 0 (the divergence test compares ratios)
-    nonnegative = True
 
-    def value(self, Y, Z, P):
-        """Per-sample losses, shape ``(..., n_samples)``.
+    def value(self, y, z):
+        """Per-sample losses.
 
         Parameters
         ----------
-        Y : ndarray of shape (..., n_samples, n_outputs)
-            Targets (one-hot or 0/1 indicators for classification); a stack of
-            models has them on a leading axis.
-        Z : ndarray of shape (..., n_samples, n_outputs)
+        y : ndarray of shape (n_samples, n_outputs)
+            Targets (for a classifier, one-hot rows or 0/1 indicators).
+        z : ndarray of shape (n_samples, n_outputs)
             Raw network outputs.
-        P : ndarray of shape (..., n_samples, n_outputs)
-            Predictions ``out(Z)``.
+
+        Returns
+        -------
+        values : ndarray of shape (n_samples,)
         """
-        raise NotImplementedError
+        raise NotImplementedError(
+            f"{type(self).__name__} must define value(y, z), returning one loss per sample."
+        )
 
-    def gradient(self, Y, P, out):
-        """Write the per-sample gradient ``d loss_i / d z`` to ``out`` and return it."""
-        raise NotImplementedError
+    def gradient(self, y, z):
+        """Gradient of each sample's loss with respect to its raw outputs.
+
+        Parameters
+        ----------
+        y, z : ndarray of shape (n_samples, n_outputs)
+            As for :meth:`value`.
+
+        Returns
+        -------
+        gradient : ndarray of shape (n_samples, n_outputs)
+            ``d value(y, z)[i] / d z[i, j]``.
+        """
+        raise NotImplementedError(
+            f"{type(self).__name__} must define gradient(y, z), of the shape of z."
+        )
+
+    # What the training engine calls, on its buffers: arrays of shape
+    # (..., n_samples, n_outputs), with the models of a stack on a leading axis.
+    def per_sample(self, Y, Z, P):
+        """Per-sample losses of the engine's (stacked) arrays, shape ``(..., n_samples)``."""
+        values = np.asarray(self.value(_read_only_rows(Y), _read_only_rows(Z)))
+        expected = (int(np.prod(Z.shape[:-1])),)
+        if values.shape != expected:
+            raise ValueError(
+                f"{self!r}.value(y, z) returned an array of shape {values.shape} for y and z "
+                f"of shape {(expected[0], Z.shape[-1])}: it must return one loss per sample, "
+                f"shape {expected} (average over the outputs yourself)."
+            )
+        return values.reshape(Z.shape[:-1])
+
+    def output_delta(self, Y, Z, P, out):
+        """Write the per-sample gradients with respect to ``Z`` to ``out`` and return it.
+
+        ``out`` may be ``Z`` itself: the gradient is computed before it is written.
+        """
+        gradient = np.asarray(self.gradient(_read_only_rows(Y), _read_only_rows(Z)))
+        rows = (int(np.prod(Z.shape[:-1])), Z.shape[-1])
+        if gradient.shape != rows:
+            raise ValueError(
+                f"{self!r}.gradient(y, z) returned an array of shape {gradient.shape} for "
+                f"z of shape {rows}: it must return d loss / d z of the shape of z."
+            )
+        out[...] = gradient.reshape(Z.shape)
+        return out
 
 
-class SquaredError(Loss):
+def _read_only_rows(A):
+    """``A`` as a read-only 2D ``(rows, n_outputs)`` view (or copy), for users' functions."""
+    rows = A.reshape(-1, A.shape[-1])  # a new array object: its flag leaves A writable
+    rows.flags.writeable = False
+    return rows
+
+
+class _InPlaceLoss(Loss):
+    """A built-in loss: it computes in place on the engine's buffers (:meth:`per_sample`,
+    :meth:`output_delta`), and :meth:`value` and :meth:`gradient` wrap those."""
+
+    nonnegative = True
+
+    def value(self, y, z):
+        y, z = _as_rows(y), _as_rows(z)
+        return self.per_sample(y, z, _predict(self, z))
+
+    def gradient(self, y, z):
+        y, z = _as_rows(y), _as_rows(z)
+        return self.output_delta(y, z, _predict(self, z), np.empty_like(z))
+
+
+def _as_rows(A):
+    A = np.asarray(A, dtype=float)
+    return A.reshape(-1, 1) if A.ndim == 1 else A
+
+
+def _predict(loss, Z):
+    return OUTPUT_ACTIVATIONS[loss.output_activation](Z.copy())
+
+
+class SquaredError(_InPlaceLoss):
     """scikit-learn's: half the mean over outputs of ``(y - p)**2``; ``p = z``."""
 
     name = "squared_error"
@@ -72,10 +186,10 @@ class SquaredError(Loss):
     #: the per-sample value is ``scale`` times the mean squared error over outputs
     scale = 0.5
 
-    def value(self, Y, Z, P):
+    def per_sample(self, Y, Z, P):
         return self.scale * np.mean((Y - P) ** 2, axis=-1)
 
-    def gradient(self, Y, P, out):
+    def output_delta(self, Y, Z, P, out):
         np.subtract(P, Y, out=out)
         out *= 2.0 * self.scale / Y.shape[-1]
         return out
@@ -88,23 +202,23 @@ class MeanSquaredError(SquaredError):
     scale = 1.0
 
 
-class AbsoluteError(Loss):
+class AbsoluteError(_InPlaceLoss):
     """Mean over outputs of ``|y - p|``; ``p = z``."""
 
     name = "absolute_error"
     task = "regression"
 
-    def value(self, Y, Z, P):
+    def per_sample(self, Y, Z, P):
         return np.mean(np.abs(Y - P), axis=-1)
 
-    def gradient(self, Y, P, out):
+    def output_delta(self, Y, Z, P, out):
         np.subtract(P, Y, out=out)
         np.sign(out, out=out)
         out *= 1.0 / Y.shape[-1]
         return out
 
 
-class Huber(Loss):
+class Huber(_InPlaceLoss):
     """Mean over outputs of ``r**2 / 2`` if ``|r| <= delta`` else ``delta (|r| - delta / 2)``.
 
     ``r = y - p`` and ``p = z``.
@@ -117,20 +231,20 @@ class Huber(Loss):
     def __init__(self, delta=1.0):
         self.delta = delta
 
-    def value(self, Y, Z, P):
+    def per_sample(self, Y, Z, P):
         abs_residual = np.abs(Y - P)
         quadratic = 0.5 * abs_residual**2
         linear = self.delta * (abs_residual - 0.5 * self.delta)
         return np.mean(np.where(abs_residual <= self.delta, quadratic, linear), axis=-1)
 
-    def gradient(self, Y, P, out):
+    def output_delta(self, Y, Z, P, out):
         np.subtract(P, Y, out=out)
         np.clip(out, -self.delta, self.delta, out=out)
         out *= 1.0 / Y.shape[-1]
         return out
 
 
-class Poisson(Loss):
+class Poisson(_InPlaceLoss):
     """Mean over outputs of ``p - y z`` with ``p = exp(z)`` (Poisson deviance up to a constant)."""
 
     name = "poisson"
@@ -138,16 +252,16 @@ class Poisson(Loss):
     output_activation = "exp"
     nonnegative = False  # p - y z drops the constant of the deviance
 
-    def value(self, Y, Z, P):
+    def per_sample(self, Y, Z, P):
         return np.mean(P - Y * Z, axis=-1)
 
-    def gradient(self, Y, P, out):
+    def output_delta(self, Y, Z, P, out):
         np.subtract(P, Y, out=out)
         out *= 1.0 / Y.shape[-1]
         return out
 
 
-class BinaryCrossEntropy(Loss):
+class BinaryCrossEntropy(_InPlaceLoss):
     """Mean over outputs of ``-[y log p + (1 - y) log(1 - p)]``; ``p = sigmoid(z)``.
 
     The value is computed from the logits, ``max(z, 0) - y z + log(1 + exp(-|z|))``,
@@ -161,13 +275,13 @@ class BinaryCrossEntropy(Loss):
     #: ``mean`` over the outputs (Keras, PyTorch) or ``sum`` (scikit-learn's log_loss)
     reduce_outputs = "mean"
 
-    def value(self, Y, Z, P):
+    def per_sample(self, Y, Z, P):
         per_output = np.maximum(Z, 0) - Y * Z + np.log1p(np.exp(-np.abs(Z)))
         if self.reduce_outputs == "sum":
             return np.sum(per_output, axis=-1)
         return np.mean(per_output, axis=-1)
 
-    def gradient(self, Y, P, out):
+    def output_delta(self, Y, Z, P, out):
         np.subtract(P, Y, out=out)
         if self.reduce_outputs == "mean":
             out *= 1.0 / Y.shape[-1]
@@ -186,7 +300,7 @@ class SummedBinaryCrossEntropy(BinaryCrossEntropy):
     reduce_outputs = "sum"
 
 
-class CategoricalCrossEntropy(Loss):
+class CategoricalCrossEntropy(_InPlaceLoss):
     """``-sum_c y_c log p_c`` with ``p = softmax(z)``.
 
     Computed as ``sum_c y_c (logsumexp(z) - z_c)``, which never takes the log of 0.
@@ -196,10 +310,10 @@ class CategoricalCrossEntropy(Loss):
     task = "classification"
     output_activation = "softmax"
 
-    def value(self, Y, Z, P):
+    def per_sample(self, Y, Z, P):
         return _logsumexp_rows(Z) * Y.sum(axis=-1) - np.einsum("...j,...j->...", Y, Z)
 
-    def gradient(self, Y, P, out):
+    def output_delta(self, Y, Z, P, out):
         # Targets are one-hot (rows sum to 1), so d/dz = p - y.
         np.subtract(P, Y, out=out)
         return out
@@ -241,13 +355,16 @@ CLASSIFICATION_LOSSES = {LOG_LOSS} | {n for n, c in LOSSES.items() if c.task == 
 REGRESSION_LOSSES = {n for n, c in LOSSES.items() if c.task == "regression"}
 
 
-def make_loss(name, estimator):
-    """Instantiate loss ``name`` with the estimator parameters it reads.
+def make_loss(loss, estimator):
+    """The loss object for ``loss``: a name's class instantiated with the estimator
+    parameters it reads, or a user's :class:`Loss` object itself.
 
     ``estimator`` may be a list of the estimators of a stack of models: a parameter
     that differs between them becomes a ``(K, 1, 1)`` array, one value per model.
     """
-    loss_class = LOSSES.get(name) or _RESOLVED_ONLY[name]
+    if isinstance(loss, Loss):
+        return loss
+    loss_class = LOSSES.get(loss) or _RESOLVED_ONLY[loss]
     estimators = estimator if isinstance(estimator, list) else [estimator]
     kwargs = {}
     for arg, param in loss_class.estimator_params.items():

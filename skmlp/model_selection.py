@@ -52,6 +52,7 @@ from sklearn.utils.metaestimators import _safe_split
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import _check_method_params, _num_samples, indexable
 
+from ._extensions import option_key
 from ._mlp import BaseMLP
 from ._training import deferred_fits, stack_groups, stacking_pays, train
 from .optimizers import OPTIMIZERS
@@ -115,8 +116,8 @@ def _stack_hint(estimator):
     hidden = mlp.hidden_layer_sizes
     hidden = (hidden,) if isinstance(hidden, numbers.Integral) else tuple(hidden)
     # (the minibatch size may differ: stack_key asks for the same number of minibatches)
-    return (type(mlp), hidden, mlp.activation, mlp.solver, str(mlp.loss), mlp.shuffle,
-            bool(mlp.verbose), mlp.nesterovs_momentum)
+    return (type(mlp), hidden, option_key(mlp.activation), mlp.solver, option_key(mlp.loss),
+            mlp.shuffle, bool(mlp.verbose), mlp.nesterovs_momentum)
 
 
 class _FusedSearchMixin:

@@ -40,7 +40,8 @@ except ImportError as error:  # pragma: no cover - exercised without the extra
     ) from error
 
 from ._mlp import MLPClassifier, MLPRegressor
-from .activations import ELU_ALPHA, LEAKY_RELU_SLOPE, SELU_ALPHA, SELU_SCALE
+from .activations import ELU_ALPHA, LEAKY_RELU_SLOPE, SELU_ALPHA, SELU_SCALE, Activation
+from .losses import Loss
 
 __all__ = ["register_converters"]
 
@@ -52,9 +53,22 @@ def _float_type(operator):
         else FloatTensorType
 
 
+def _refuse_custom_objects(model):
+    """ONNX graphs are built from operators: a user's Python functions have none."""
+    for what, option in (("activation", model._fitted_activation()), ("loss", model._loss_name)):
+        if isinstance(option, (Activation, Loss)):
+            raise NotImplementedError(
+                f"Cannot convert {type(model).__name__}({what}={option!r}) to ONNX: a custom "
+                f"{what} is Python code, which ONNX has no operator for. Export a model "
+                f"trained with a built-in {what} name, or keep this one in Python (pickle or "
+                "skops)."
+            )
+
+
 def _classifier_shapes(operator):
     check_input_and_output_numbers(operator, input_count_range=1, output_count_range=2)
     model = operator.raw_operator
+    _refuse_custom_objects(model)
     n = operator.inputs[0].get_first_dimension()
     if model._target_type == "multilabel-indicator":
         operator.outputs[0].type = Int64TensorType([n, len(model.classes_)])
@@ -72,6 +86,7 @@ def _nocl(operator):
 
 def _regressor_shapes(operator):
     check_input_and_output_numbers(operator, input_count_range=1, output_count_range=1)
+    _refuse_custom_objects(operator.raw_operator)
     n = operator.inputs[0].get_first_dimension()
     operator.outputs[0].type = _float_type(operator)([n, operator.raw_operator.n_outputs_])
 
@@ -143,7 +158,7 @@ def _network_output(graph, model, input_name):
     for i, (W, b) in enumerate(zip(model.coefs_, model.intercepts_)):
         Z = graph.node("Add", [graph.node("MatMul", [A, graph.constant(f"coef{i}", W)]),
                                graph.constant(f"intercept{i}", b)])
-        A = _activation(graph, model.activation, Z) if i < n_layers - 1 else Z
+        A = _activation(graph, model._fitted_activation(), Z) if i < n_layers - 1 else Z
     return _activation(graph, model.out_activation_, A)
 
 
@@ -172,7 +187,7 @@ def _convert_classifier(scope, operator, container):
     elif model.n_outputs_ == 1:  # one sigmoid unit: [1 - p, p]
         proba = graph.node("Concat", [graph.node("Sub", [graph.constant("one", 1.0), P]), P],
                            axis=1)
-    elif model._loss_name == "binary_crossentropy":  # one-vs-rest sigmoids, normalized
+    elif model.out_activation_ == "logistic":  # one-vs-rest sigmoids, normalized
         # the row sums as a product with a column of ones: no opset-dependent ReduceSum
         ones = graph.constant("ones", np.ones((model.n_outputs_, 1)))
         proba = graph.node("Div", [P, graph.node("MatMul", [P, ones])])

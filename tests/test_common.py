@@ -17,6 +17,7 @@ from sklearn.base import clone
 from sklearn.datasets import make_regression
 from sklearn.utils import get_tags
 from sklearn.utils.estimator_checks import check_param_validation, parametrize_with_checks
+from user_objects import Pinball, SoftmaxCrossEntropy, Swish
 
 from skmlp import MLPClassifier, MLPRegressor
 from skmlp.activations import ACTIVATIONS
@@ -41,6 +42,8 @@ CLASSIFIERS = [
     MLPClassifier(**SMALL, dropout=0.2, batch_size=16),
     MLPClassifier(hidden_layer_sizes=(16, 8), max_iter=300, early_stopping=True,
                   batch_size=16, validation_fraction=0.2),
+    # users' own loss and activation objects (clone, get_params, pickling, fitting)
+    MLPClassifier(**SMALL, loss=SoftmaxCrossEntropy(), activation=Swish(beta=2.0)),
 ]
 
 # class_weight="balanced" with the hidden activations: relu is the configuration above
@@ -70,6 +73,7 @@ REGRESSORS = [
     MLPRegressor(**SMALL, dropout=0.1, batch_size=16, learning_rate_init=0.01),
     MLPRegressor(hidden_layer_sizes=(16, 8), max_iter=300, early_stopping=True,
                  batch_size=16, validation_fraction=0.2),
+    MLPRegressor(**SMALL, loss=Pinball(quantile=0.5), activation=Swish(), solver="lbfgs"),
 ]
 
 _STOCHASTIC_REASON = (

@@ -173,8 +173,8 @@ def test_huber_delta_is_used():
     Y = np.array([[0.0], [0.0]])
     Z = np.array([[0.5], [4.0]])
     loss = LOSSES["huber"](delta=2.0)
-    np.testing.assert_allclose(loss.value(Y, Z, Z), [0.125, 2.0 * (4.0 - 1.0)])
-    np.testing.assert_allclose(loss.gradient(Y, Z, out=np.empty_like(Z)), [[0.5], [2.0]])
+    np.testing.assert_allclose(loss.value(Y, Z), [0.125, 2.0 * (4.0 - 1.0)])
+    np.testing.assert_allclose(loss.gradient(Y, Z), [[0.5], [2.0]])
 
 
 @pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
@@ -228,5 +228,5 @@ def test_sklearn_loss_names_compute_sklearn_objective(estimator_loss, target_typ
             Z = Z[:, :1]
         Y = rng.integers(0, 2, Z.shape).astype(float)
         P = expit(Z)
-    ours = loss.value(Y, Z, P).mean()
+    ours = loss.per_sample(Y, Z, P).mean()
     np.testing.assert_allclose(ours, LOSS_FUNCTIONS[sklearn_name](Y, P), rtol=1e-10)

@@ -132,3 +132,21 @@ def test_nocl_outputs_class_indices(multiclass):
     model = MLPClassifier(**_mlp_kwargs()).fit(X, np.array(["a", "b", "c"])[y])
     labels, _ = _run(to_onnx(model, X[:1], options={"zipmap": False, "nocl": True}), X)
     np.testing.assert_array_equal(labels, np.searchsorted(model.classes_, model.predict(X)))
+
+
+@pytest.mark.parametrize("Estimator, params", [
+    (MLPRegressor, {"activation": "__user__"}),
+    (MLPRegressor, {"loss": "__user__"}),
+    (MLPClassifier, {"activation": "__user__"}),
+])
+def test_a_custom_loss_or_activation_is_refused_clearly(Estimator, params):
+    from user_objects import Pinball, Tanh
+
+    what = next(iter(params))
+    params = {what: Tanh() if what == "activation" else Pinball(0.3)}
+    X, y = make_regression(n_samples=40, n_features=3, random_state=0)
+    if Estimator is MLPClassifier:
+        y = (y > 0).astype(int)
+    model = Estimator(hidden_layer_sizes=(4,), max_iter=3, **params).fit(X, y)
+    with pytest.raises(NotImplementedError, match=f"custom {what} is Python code"):
+        to_onnx(model, X[:1].astype(np.float32))
