@@ -13,13 +13,15 @@ from ._network import row_dots
 
 #: Scalar entries, one float per epoch.
 SCALAR_KEYS = ("loss", "validation_loss", "validation_score", "learning_rate", "time")
+#: Per epoch, the name of the metric ``validation_score`` holds (the ``scoring``), or None.
+SCORING_KEY = "scoring"
 #: Per-layer entries, one list of ``n_layers - 1`` floats per epoch.
 LAYER_KEYS = (
     "weight_mean", "weight_std", "weight_norm",
     "bias_mean", "bias_std", "bias_norm",
     "weight_grad_norm", "bias_grad_norm",
 )
-HISTORY_KEYS = SCALAR_KEYS + LAYER_KEYS
+HISTORY_KEYS = SCALAR_KEYS + (SCORING_KEY,) + LAYER_KEYS
 
 
 def new_history():
@@ -101,7 +103,7 @@ def layer_statistics(network, grad_norms):
 
 
 def record_epoch(history, statistics, k, *, loss, learning_rate, seconds,
-                 validation_loss=np.nan, validation_score=np.nan):
+                 validation_loss=np.nan, validation_score=np.nan, scoring=None):
     """Append one epoch of model ``k`` of a stack to ``history``.
 
     Parameters
@@ -114,10 +116,13 @@ def record_epoch(history, statistics, k, *, loss, learning_rate, seconds,
         The model's row in the stack.
     loss, learning_rate, seconds, validation_loss, validation_score : float
         NaN where not applicable (no validation set; L-BFGS has no learning rate).
+    scoring : str or None
+        The name of the validation score's metric; None without a validation set.
     """
     history["loss"].append(float(loss))
     history["validation_loss"].append(float(validation_loss))
     history["validation_score"].append(float(validation_score))
+    history[SCORING_KEY].append(scoring)
     history["learning_rate"].append(float(learning_rate))
     history["time"].append(float(seconds))
     for key in LAYER_KEYS:

@@ -10,7 +10,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.special import expit, log_expit, softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, is_classifier
-from sklearn.metrics import accuracy_score, r2_score
+from sklearn.metrics import accuracy_score, check_scoring, get_scorer_names, r2_score
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import check_random_state
@@ -130,6 +130,20 @@ def _detached(value):
     return value
 
 
+def _scoring_name(scoring, classifier):
+    """The name of the validation score's metric, for ``history_`` and displays."""
+    if scoring is None:
+        return "accuracy" if classifier else "r2"
+    if isinstance(scoring, str):
+        return scoring
+    score_func = getattr(scoring, "_score_func", None)
+    if score_func is not None:  # make_scorer's: named after its metric, negated if a loss
+        name = getattr(score_func, "__name__", "score")
+        return f"neg_{name}" if getattr(scoring, "_sign", 1) < 0 else name
+    name = getattr(scoring, "__name__", "score")
+    return "score" if name == "<lambda>" else name
+
+
 def _is_stochastic(estimator):
     """partial_fit exists only for the stochastic solvers."""
     if estimator.solver not in OPTIMIZERS:
@@ -177,6 +191,7 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         "weight_decay": [Interval(Real, 0, None, closed="left")],
         "clip_norm": [Interval(Real, 0, None, closed="neither"), None],
         "early_stopping": ["boolean"],
+        "scoring": [StrOptions(set(get_scorer_names())), callable, None],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "max_fun": [Interval(Integral, 1, None, closed="left")],
     }
@@ -215,6 +230,7 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         weight_decay,
         clip_norm,
         early_stopping,
+        scoring,
         validation_fraction,
         max_fun,
     ):
@@ -249,6 +265,7 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         self.weight_decay = weight_decay
         self.clip_norm = clip_norm
         self.early_stopping = early_stopping
+        self.scoring = scoring
         self.validation_fraction = validation_fraction
         self.max_fun = max_fun
 
@@ -460,6 +477,8 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         if self.solver in OPTIMIZERS and not incremental:
             validation = self._validation_data(X, y, Y, weights, X_val, y_val,
                                                sample_weight_val)
+        if validation is not None:
+            self._add_validation_scorer(validation)
         return Member(self, network, X, Y, weights, weight_scale, validation,
                       incremental=incremental, fresh=first_call)
 
@@ -671,6 +690,32 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 "sample_weight": None if weights is None else weights[val],
                 "train_rows": train}
 
+    def _add_validation_scorer(self, validation):
+        """What scores the validation set: ``scorer`` (None: the estimator's own score,
+        computed from the outputs the training has at hand) and the ``scoring`` name."""
+        validation["scoring"] = _scoring_name(self.scoring, is_classifier(self))
+        validation["scorer"] = None
+        if self.scoring is not None:
+            validation["scorer"] = check_scoring(self, scoring=self.scoring)
+            rows = validation["rows"]
+            # a scorer takes the validation rows themselves: a copy, made once
+            validation["X_scored"] = validation["X"] if rows is None else validation["X"][rows]
+
+    def _scored_on_validation(self, params, validation):
+        """The ``scoring`` of the model with parameters ``params`` on the validation set.
+
+        ``params`` are ``(coefs, intercepts)`` of a model in training (perhaps one of a
+        stack): the scorer gets a shallow copy of this estimator predicting with them.
+        """
+        model = copy.copy(self)
+        model.coefs_, model.intercepts_ = params
+        # the validation rows are validated arrays: no feature names to compare
+        model.__dict__.pop("feature_names_in_", None)
+        weights = validation["sample_weight"]
+        kwargs = {} if weights is None else {"sample_weight": weights}
+        return float(validation["scorer"](model, validation["X_scored"], validation["y"],
+                                          **kwargs))
+
     def _check_validation_size(self, n_rows, what):
         # scikit-learn's rule; R^2 in particular is undefined on fewer than two samples
         if n_rows < 2:
@@ -686,7 +731,8 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         line = f"Iteration {self.n_iter_}, loss = {history['loss'][-1]:.8f}"
         if not np.isnan(history["validation_loss"][-1]):
             line += (f", validation loss = {history['validation_loss'][-1]:.6f}"
-                     f", validation score = {history['validation_score'][-1]:.6f}")
+                     f", validation {history['scoring'][-1]} = "
+                     f"{history['validation_score'][-1]:.6f}")
         if not np.isnan(history["learning_rate"][-1]):
             line += f", lr = {history['learning_rate'][-1]:.3g}"
         print(f"{line}, {history['time'][-1]:.2f} s")
@@ -853,6 +899,12 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         parameters. Holds out a stratified ``validation_fraction`` of the
         training data unless ``X_val``/``y_val`` are passed to ``fit``.
         Stochastic solvers only.
+    scoring : str, callable or None, default=None
+        The validation score: what early stopping monitors and
+        ``validation_scores_`` records. None is :meth:`score` (accuracy); a
+        scikit-learn scorer name (``"neg_log_loss"``, ``"f1_macro"``) or a callable
+        ``scorer(estimator, X, y)``, greater is better (see
+        :func:`sklearn.metrics.get_scorer`). ``history_["scoring"]`` names it.
     validation_fraction : float, default=0.1
         Share of the training data held out for early stopping.
     max_fun : int, default=15000
@@ -875,15 +927,17 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         Training loss per epoch (lbfgs: per iteration).
     history_ : dict of lists
         One entry per epoch (lbfgs: per iteration): ``"loss"``, ``"validation_loss"``
-        and ``"validation_score"`` (NaN without a validation set), ``"learning_rate"``
-        (NaN for lbfgs), ``"time"`` (seconds), and per layer (a list of
+        and ``"validation_score"`` (NaN without a validation set), ``"scoring"``
+        (the name of the validation score's metric, None without a validation
+        set), ``"learning_rate"`` (NaN for lbfgs), ``"time"`` (seconds), and per layer (a list of
         ``n_layers_ - 1`` floats) ``"weight_mean"``, ``"weight_std"``,
         ``"weight_norm"``, ``"bias_mean"``, ``"bias_std"``, ``"bias_norm"`` at the end
         of the epoch and ``"weight_grad_norm"``, ``"bias_grad_norm"``, the mean over
         the epoch's minibatches of the gradient's L2 norm. ``warm_start`` and
         ``partial_fit`` append to it. :mod:`skmlp.plot` draws it.
     validation_scores_ : list of float or None
-        Validation accuracy per epoch, when there is a validation set.
+        Validation score per epoch (``scoring``; by default accuracy), when there
+        is a validation set.
     validation_loss_curve_ : list of float or None
         Validation loss (without penalty) per epoch, when there is a validation set.
     best_validation_score_ : float or None
@@ -990,6 +1044,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         weight_decay=0.01,
         clip_norm=None,
         early_stopping=False,
+        scoring=None,
         validation_fraction=0.1,
         max_fun=15000,
         class_weight=None,
@@ -1026,6 +1081,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
             weight_decay=weight_decay,
             clip_norm=clip_norm,
             early_stopping=early_stopping,
+            scoring=scoring,
             validation_fraction=validation_fraction,
             max_fun=max_fun,
         )
@@ -1340,6 +1396,12 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         parameters. Holds out a stratified ``validation_fraction`` of the
         training data unless ``X_val``/``y_val`` are passed to ``fit``.
         Stochastic solvers only.
+    scoring : str, callable or None, default=None
+        The validation score: what early stopping monitors and
+        ``validation_scores_`` records. None is :meth:`score` (R^2); a
+        scikit-learn scorer name (``"neg_log_loss"``, ``"f1_macro"``) or a callable
+        ``scorer(estimator, X, y)``, greater is better (see
+        :func:`sklearn.metrics.get_scorer`). ``history_["scoring"]`` names it.
     validation_fraction : float, default=0.1
         Share of the training data held out for early stopping.
     max_fun : int, default=15000
@@ -1357,15 +1419,17 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         Training loss per epoch (lbfgs: per iteration).
     history_ : dict of lists
         One entry per epoch (lbfgs: per iteration): ``"loss"``, ``"validation_loss"``
-        and ``"validation_score"`` (NaN without a validation set), ``"learning_rate"``
-        (NaN for lbfgs), ``"time"`` (seconds), and per layer (a list of
+        and ``"validation_score"`` (NaN without a validation set), ``"scoring"``
+        (the name of the validation score's metric, None without a validation
+        set), ``"learning_rate"`` (NaN for lbfgs), ``"time"`` (seconds), and per layer (a list of
         ``n_layers_ - 1`` floats) ``"weight_mean"``, ``"weight_std"``,
         ``"weight_norm"``, ``"bias_mean"``, ``"bias_std"``, ``"bias_norm"`` at the end
         of the epoch and ``"weight_grad_norm"``, ``"bias_grad_norm"``, the mean over
         the epoch's minibatches of the gradient's L2 norm. ``warm_start`` and
         ``partial_fit`` append to it. :mod:`skmlp.plot` draws it.
     validation_scores_ : list of float or None
-        Validation R^2 per epoch, when there is a validation set.
+        Validation score per epoch (``scoring``; by default R^2), when there
+        is a validation set.
     validation_loss_curve_ : list of float or None
         Validation loss (without penalty) per epoch, when there is a validation set.
     best_validation_score_ : float or None
@@ -1450,6 +1514,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         weight_decay=0.01,
         clip_norm=None,
         early_stopping=False,
+        scoring=None,
         validation_fraction=0.1,
         max_fun=15000,
         huber_delta=1.0,
@@ -1486,6 +1551,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
             weight_decay=weight_decay,
             clip_norm=clip_norm,
             early_stopping=early_stopping,
+            scoring=scoring,
             validation_fraction=validation_fraction,
             max_fun=max_fun,
         )

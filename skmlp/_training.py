@@ -76,8 +76,10 @@ class Member:
         Sample weights divided by ``weight_scale``.
     weight_scale : float
     validation : dict or None
-        ``X``, ``rows`` (of ``X``, or None), ``y``, ``Y``, ``sample_weight`` and
-        ``train_rows`` (the rows of ``X`` to train on, or None for all).
+        ``X``, ``rows`` (of ``X``, or None), ``y``, ``Y``, ``sample_weight``,
+        ``train_rows`` (the rows of ``X`` to train on, or None for all), ``scoring``
+        (the score's name) and ``scorer`` (None for the estimator's own score; else
+        it scores ``X_scored``, the validation rows).
     incremental : bool
         A ``partial_fit`` call: one epoch, keeping the optimizer and schedule.
     fresh : bool
@@ -298,12 +300,14 @@ class _Stack:
         e.loss_curve_.append(epoch_loss)
         e._schedule.end_epoch()
         validation_loss = validation_score = np.nan
+        scoring = None
         if member.validation is not None:
             validation_loss, validation_score = self._score_validation(k, validation)
             self._record_validation(k, member, validation_loss, validation_score)
+            scoring = member.validation["scoring"]
         record_epoch(e.history_, statistics, k, loss=epoch_loss, learning_rate=learning_rate,
                      seconds=seconds, validation_loss=validation_loss,
-                     validation_score=validation_score)
+                     validation_score=validation_score, scoring=scoring)
         if e.verbose:
             e._print_epoch()
         self._update_no_improvement(member)
@@ -480,9 +484,12 @@ class _Stack:
         Z, per_sample = outputs
         n = self._validation["counts"][k]
         member = self.members[k]
-        w = member.validation["sample_weight"]
+        v = member.validation
+        w = v["sample_weight"]
         value = float(np.average(per_sample[k, :n], weights=w))
-        return value, member.estimator._validation_score(member.validation["y"], Z[k, :n], w)
+        if v["scorer"] is None:  # the estimator's score, from the outputs at hand
+            return value, member.estimator._validation_score(v["y"], Z[k, :n], w)
+        return value, member.estimator._scored_on_validation(self.network.model(k), v)
 
 
 def _stop_message(estimator, early_stopping):

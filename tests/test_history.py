@@ -51,8 +51,9 @@ def test_history_has_one_entry_per_epoch_for_every_key(data, solver):
                           random_state=0).fit(X, y)
     history = model.history_
     assert set(history) == set(HISTORY_KEYS)
-    for key in SCALAR_KEYS:
+    for key in (*SCALAR_KEYS, "scoring"):
         assert len(history[key]) == model.n_iter_ == 7, key
+    assert history["scoring"] == [None] * 7  # no validation set
     for key in LAYER_KEYS:
         assert np.asarray(history[key]).shape == (7, 3), key
     assert history["loss"] == pytest.approx(model.loss_curve_, rel=1e-12)
@@ -142,5 +143,5 @@ def test_verbose_line_reports_validation_learning_rate_and_time(data, capsys):
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 2
     assert lines[1].startswith("Iteration 2, loss = ")
-    for part in ("validation loss = ", "validation score = ", "lr = 0.001", " s"):
+    for part in ("validation loss = ", "validation accuracy = ", "lr = 0.001", " s"):
         assert part in lines[1]

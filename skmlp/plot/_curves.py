@@ -17,7 +17,10 @@ class LossCurveDisplay:
     validation_loss : array-like of shape (n_epochs,), default=None
         Validation loss per epoch; None or all NaN when there was no validation set.
     validation_score : array-like of shape (n_epochs,), default=None
-        Validation score (accuracy or R^2) per epoch, drawn on a second y axis.
+        Validation score per epoch, drawn on a second y axis.
+    score_name : str, default=None
+        The validation score's metric (the estimator's ``scoring``, e.g.
+        ``"accuracy"``, ``"neg_log_loss"``), in the labels; None labels it "score".
     estimator_name : str, default=None
         Shown in the title.
 
@@ -46,10 +49,12 @@ class LossCurveDisplay:
     ['loss', 'validation_loss', 'validation_score']
     """
 
-    def __init__(self, loss, validation_loss=None, validation_score=None, estimator_name=None):
+    def __init__(self, loss, validation_loss=None, validation_score=None, score_name=None,
+                 estimator_name=None):
         self.loss = loss
         self.validation_loss = validation_loss
         self.validation_score = validation_score
+        self.score_name = score_name
         self.estimator_name = estimator_name
 
     @classmethod
@@ -71,10 +76,13 @@ class LossCurveDisplay:
         """
         mlp = fitted_mlp(estimator)
         history = mlp.history_
+        # the last fit's metric (a warm start may have changed scoring)
+        names = [name for name in history.get("scoring", []) if name is not None]
         return cls(
             loss=history["loss"],
             validation_loss=history["validation_loss"],
             validation_score=history["validation_score"],
+            score_name=names[-1] if names else None,
             estimator_name=type(mlp).__name__,
         ).plot(ax=ax, log_scale=log_scale)
 
@@ -108,12 +116,12 @@ class LossCurveDisplay:
         handles = list(self.lines_.values())
         self.score_ax_ = None
         if _has_values(self.validation_score):
+            label = f"validation {self.score_name or 'score'}"
             self.score_ax_ = ax.twinx()
             self.lines_["validation_score"] = self.score_ax_.plot(
-                epochs, self.validation_score, color="tab:green", linestyle="--",
-                label="validation score",
+                epochs, self.validation_score, color="tab:green", linestyle="--", label=label,
             )[0]
-            self.score_ax_.set_ylabel("validation score")
+            self.score_ax_.set_ylabel(label)
             handles.append(self.lines_["validation_score"])
         ax.legend(handles=handles, loc="best")
         if self.estimator_name:
