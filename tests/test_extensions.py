@@ -25,7 +25,6 @@ from user_objects import (
     Tanh,
 )
 
-import skmlp.model_selection
 from skmlp import MLPClassifier, MLPRegressor
 from skmlp.activations import ACTIVATIONS, Activation
 from skmlp.losses import _RESOLVED_ONLY, LOSSES, Loss
@@ -268,19 +267,6 @@ def test_an_objects_own_parameter_constraints_are_checked():
 
 
 # ------------------------------------------------------------------ fused search
-@pytest.fixture
-def stacks(monkeypatch):
-    sizes = []
-    train = skmlp.model_selection.train
-
-    def recording(members):
-        sizes.append(len(members))
-        return train(members)
-
-    monkeypatch.setattr(skmlp.model_selection, "train", recording)
-    return sizes
-
-
 def test_a_fused_search_tunes_users_objects_as_scikit_learns(stacks):
     estimator = MLPRegressor(**FAST, loss=Pinball(), activation=Swish())
     grid = {"loss__quantile": [0.2, 0.8], "activation__beta": [1.0, 2.0],

@@ -88,20 +88,6 @@ def _fit_both(ours, theirs, X, y, **fit_params):
         theirs.fit(X, y, **fit_params)
 
 
-@pytest.fixture
-def stacks(monkeypatch):
-    """The sizes of the stacks the fused searches train."""
-    sizes = []
-    train = skmlp.model_selection.train
-
-    def recording(members):
-        sizes.append(len(members))
-        return train(members)
-
-    monkeypatch.setattr(skmlp.model_selection, "train", recording)
-    return sizes
-
-
 CLASSIFIER_GRID = [
     {"learning_rate_init": [1e-3, 2e-2], "alpha": [0.0, 1e-2]},
     {"alpha_l1": [1e-3], "penalize_intercepts": [True, False]},
