@@ -47,6 +47,7 @@ from .losses import (
     LOG_LOSS_BY_TARGET,
     REGRESSION_LOSSES,
     Loss,
+    Poisson,
     make_loss,
 )
 from .optimizers import OPTIMIZERS, SOLVERS
@@ -1590,7 +1591,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
             self.n_outputs_ = Y.shape[1]
         elif Y.shape[1] != self.n_outputs_:
             raise ValueError(f"y has {Y.shape[1]} outputs but the model has {self.n_outputs_}.")
-        if self._loss_name == "poisson" and np.any(Y < 0):
+        if make_loss(self._loss_name, self).name == "poisson" and np.any(Y < 0):
             raise ValueError("loss='poisson' needs non-negative targets; y has negative values.")
         return Y.astype(np.float64)
 
@@ -1619,5 +1620,5 @@ class MLPRegressor(RegressorMixin, BaseMLP):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
-        tags.target_tags.positive_only = self.loss == "poisson"
+        tags.target_tags.positive_only = self.loss == "poisson" or isinstance(self.loss, Poisson)
         return tags

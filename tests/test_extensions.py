@@ -283,3 +283,16 @@ def test_a_fused_search_tunes_users_objects_as_scikit_learns(stacks):
     assert ours.best_params_ == theirs.best_params_
     # candidates with equal objects share a stack: alpha's two values x 3 folds
     assert sorted(stacks) == [6, 6, 6, 6]
+
+
+def test_built_in_loss_objects_are_their_names():
+    from skmlp.losses import BinaryCrossEntropy, Huber, Poisson
+
+    ours = MLPRegressor(**FAST, loss=Huber(delta=0.5)).fit(X_REG, y_REG)
+    theirs = MLPRegressor(**FAST, loss="huber", huber_delta=0.5).fit(X_REG, y_REG)
+    _assert_same_model(ours, theirs, rtol=0)
+    ours = MLPClassifier(**FAST, loss=BinaryCrossEntropy()).fit(X_CLS, y_CLS)
+    theirs = MLPClassifier(**FAST, loss="binary_crossentropy").fit(X_CLS, y_CLS)
+    _assert_same_model(ours, theirs, rtol=0)
+    with pytest.raises(ValueError, match="needs non-negative targets"):
+        MLPRegressor(**FAST, loss=Poisson()).fit(X_REG, y_REG)
