@@ -14,7 +14,9 @@ every hidden activation (GELU as its exact erf form, which every opset since 9
 has; in double-precision graphs the erf itself runs in float32, as onnxruntime has
 no double kernel for it), the output activation of every loss, the binary, multiclass (softmax or
 normalized one-vs-rest sigmoids) and multilabel probability layouts, and
-``predict_proba``'s clipping to ``[eps, 1 - eps]``. Classifiers have skl2onnx's
+``predict_proba``'s clipping to ``[eps, 1 - eps]``, also for models trained with a
+loss of your own (the graph needs only its output activation); a custom activation
+cannot be converted (the converter says so). Classifiers have skl2onnx's
 usual outputs (label and probabilities, with its ``zipmap`` option); regressors
 output ``(n_samples, n_outputs)``. Needs skl2onnx and onnxruntime
 (``pip install ".[onnx]"`` in a checkout of skmlp).
@@ -41,7 +43,6 @@ except ImportError as error:  # pragma: no cover - exercised without the extra
 
 from ._mlp import MLPClassifier, MLPRegressor
 from .activations import ELU_ALPHA, LEAKY_RELU_SLOPE, SELU_ALPHA, SELU_SCALE, Activation
-from .losses import Loss
 
 __all__ = ["register_converters"]
 
@@ -53,22 +54,26 @@ def _float_type(operator):
         else FloatTensorType
 
 
-def _refuse_custom_objects(model):
-    """ONNX graphs are built from operators: a user's Python functions have none."""
-    for what, option in (("activation", model._fitted_activation()), ("loss", model._loss_name)):
-        if isinstance(option, (Activation, Loss)):
-            raise NotImplementedError(
-                f"Cannot convert {type(model).__name__}({what}={option!r}) to ONNX: a custom "
-                f"{what} is Python code, which ONNX has no operator for. Export a model "
-                f"trained with a built-in {what} name, or keep this one in Python (pickle or "
-                "skops)."
-            )
+def _refuse_custom_activations(model):
+    """ONNX graphs are built from operators: a user's activation function has none.
+
+    A user's loss is no obstacle: prediction needs only the output activation
+    (``out_activation_``), which is always one of skmlp's own.
+    """
+    activation = model._fitted_activation()
+    if isinstance(activation, Activation):
+        raise NotImplementedError(
+            f"Cannot convert {type(model).__name__}(activation={activation!r}) to ONNX: a "
+            "custom activation is Python code, which ONNX has no operator for. Export a "
+            "model trained with a built-in activation name, or keep this one in Python "
+            "(pickle or skops)."
+        )
 
 
 def _classifier_shapes(operator):
     check_input_and_output_numbers(operator, input_count_range=1, output_count_range=2)
     model = operator.raw_operator
-    _refuse_custom_objects(model)
+    _refuse_custom_activations(model)
     n = operator.inputs[0].get_first_dimension()
     if model._target_type == "multilabel-indicator":
         operator.outputs[0].type = Int64TensorType([n, len(model.classes_)])
@@ -86,7 +91,7 @@ def _nocl(operator):
 
 def _regressor_shapes(operator):
     check_input_and_output_numbers(operator, input_count_range=1, output_count_range=1)
-    _refuse_custom_objects(operator.raw_operator)
+    _refuse_custom_activations(operator.raw_operator)
     n = operator.inputs[0].get_first_dimension()
     operator.outputs[0].type = _float_type(operator)([n, operator.raw_operator.n_outputs_])
 

@@ -134,19 +134,34 @@ def test_nocl_outputs_class_indices(multiclass):
     np.testing.assert_array_equal(labels, np.searchsorted(model.classes_, model.predict(X)))
 
 
-@pytest.mark.parametrize("Estimator, params", [
-    (MLPRegressor, {"activation": "__user__"}),
-    (MLPRegressor, {"loss": "__user__"}),
-    (MLPClassifier, {"activation": "__user__"}),
-])
-def test_a_custom_loss_or_activation_is_refused_clearly(Estimator, params):
-    from user_objects import Pinball, Tanh
+@pytest.mark.parametrize("Estimator", [MLPRegressor, MLPClassifier])
+def test_a_custom_activation_is_refused_clearly(Estimator):
+    from user_objects import Tanh
 
-    what = next(iter(params))
-    params = {what: Tanh() if what == "activation" else Pinball(0.3)}
     X, y = make_regression(n_samples=40, n_features=3, random_state=0)
     if Estimator is MLPClassifier:
         y = (y > 0).astype(int)
-    model = Estimator(hidden_layer_sizes=(4,), max_iter=3, **params).fit(X, y)
-    with pytest.raises(NotImplementedError, match=f"custom {what} is Python code"):
+    model = Estimator(hidden_layer_sizes=(4,), max_iter=3, activation=Tanh()).fit(X, y)
+    with pytest.raises(NotImplementedError, match="custom activation is Python code"):
         to_onnx(model, X[:1].astype(np.float32))
+
+
+@pytest.mark.parametrize("n_classes, loss", [(3, "softmax"), (2, "softmax"), (3, "sigmoid"),
+                                             (2, "sigmoid"), (0, "pinball")])
+def test_a_model_trained_with_a_custom_loss_converts(multiclass, n_classes, loss):
+    """The graph needs the output activation only: users' losses convert like names."""
+    from user_objects import Pinball, SigmoidCrossEntropy, SoftmaxCrossEntropy
+
+    X, y = multiclass
+    user_loss = {"softmax": SoftmaxCrossEntropy(), "sigmoid": SigmoidCrossEntropy(),
+                 "pinball": Pinball(0.7)}[loss]
+    if n_classes == 0:
+        model = MLPRegressor(**_mlp_kwargs(loss=user_loss)).fit(X, y.astype(float))
+        (outputs,) = _run(to_onnx(model, X[:1]), X)
+        np.testing.assert_allclose(outputs.ravel(), model.predict(X), **TOLERANCE)
+        return
+    y = y % n_classes
+    model = MLPClassifier(**_mlp_kwargs(loss=user_loss)).fit(X, y)
+    labels, proba = _run(to_onnx(model, X[:1], options={"zipmap": False}), X)
+    np.testing.assert_array_equal(labels, model.predict(X))
+    np.testing.assert_allclose(proba, model.predict_proba(X), **TOLERANCE)
