@@ -698,7 +698,17 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         validation["scoring"] = _scoring_name(self.scoring, is_classifier(self))
         validation["scorer"] = None
         if self.scoring is not None:
-            validation["scorer"] = check_scoring(self, scoring=self.scoring)
+            scorer = check_scoring(self, scoring=self.scoring)
+            methods = getattr(scorer, "_response_method", ())
+            methods = (methods,) if isinstance(methods, str) else tuple(methods)
+            if methods and not any(hasattr(self, method) for method in methods):
+                raise ValueError(
+                    f"scoring={self.scoring!r} scores the output of "
+                    f"{' or '.join(methods)}, which {type(self).__name__} does not have. "
+                    f"Choose a scorer for {'classifiers' if is_classifier(self) else 'regressors'}"
+                    " (sklearn.metrics.get_scorer_names())."
+                )
+            validation["scorer"] = scorer
             rows = validation["rows"]
             # a scorer takes the validation rows themselves: a copy, made once
             validation["X_scored"] = validation["X"] if rows is None else validation["X"][rows]

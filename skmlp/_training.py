@@ -275,6 +275,8 @@ class _Stack:
                                            statistics, validation, seconds)
                 except ValueError as error:  # this model diverged: it alone stops
                     member.error, done = error, True
+                except _ScorerFailed as failed:  # its scorer raised: its fit fails, alone
+                    member.error, done = failed.__cause__, True
                 if done:
                     leaving.append(k)
             if leaving:
@@ -489,7 +491,14 @@ class _Stack:
         value = float(np.average(per_sample[k, :n], weights=w))
         if v["scorer"] is None:  # the estimator's score, from the outputs at hand
             return value, member.estimator._validation_score(v["y"], Z[k, :n], w)
-        return value, member.estimator._scored_on_validation(self.network.model(k), v)
+        try:
+            return value, member.estimator._scored_on_validation(self.network.model(k), v)
+        except Exception as error:  # as in a search of plain fits: this fit fails
+            raise _ScorerFailed from error
+
+
+class _ScorerFailed(Exception):
+    """A model's ``scoring`` raised (the cause): that model's fit fails, not its stack."""
 
 
 def _stop_message(estimator, early_stopping):

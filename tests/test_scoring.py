@@ -151,3 +151,34 @@ def test_a_fused_search_over_scoring_is_scikit_learns(stacks):
     assert stacks == [6 * 3]  # every candidate and fold in one stack
     # the metrics stop the models at different epochs
     assert len(set(ours.cv_results_["split0_test_n_iter"])) > 1
+
+
+def test_a_scorer_the_estimator_cannot_serve_is_refused_before_training():
+    with pytest.raises(ValueError, match="scores the output of predict_proba, which "
+                                         "MLPRegressor does not have"):
+        MLPRegressor(**FAST, scoring="neg_log_loss").fit(X_REG, y_REG)
+
+
+def _fails(estimator, X, y):
+    raise RuntimeError("this scorer always fails")
+
+
+@pytest.mark.parametrize("grid", [
+    {"scoring": [None, _fails]},
+    {"scoring": [None, "neg_log_loss"]},  # no predict_proba: refused before training
+])
+def test_a_failing_scorer_fails_its_candidate_only_as_in_scikit_learn(stacks, grid):
+    estimator = MLPRegressor(**{**FAST, "max_iter": 3})
+    cv = KFold(3, shuffle=True, random_state=0)
+    ours = GridSearchCV(estimator, grid, cv=cv, error_score=np.nan)
+    theirs = SklearnGridSearchCV(estimator, grid, cv=cv, error_score=np.nan)
+    from sklearn.exceptions import FitFailedWarning
+
+    for search in (ours, theirs):
+        with pytest.warns(FitFailedWarning, match="3 fits failed"):
+            search.fit(X_REG, y_REG)
+    np.testing.assert_allclose(ours.cv_results_["mean_test_score"],
+                               theirs.cv_results_["mean_test_score"], rtol=1e-6)
+    assert np.isnan(ours.cv_results_["mean_test_score"][1])
+    with pytest.raises(RuntimeError, match="always fails"):  # a plain fit raises it
+        MLPRegressor(**FAST, scoring=_fails).fit(X_REG, y_REG)
