@@ -484,7 +484,15 @@ def _fused_fit_and_score(base_estimator, X, y, fits, *, scorer, fit_params, scor
     members = [fit["member"] for fit in prepared if fit["member"] is not None]
     for stack in stack_groups(members):
         started = time.time()
-        train(stack)
+        try:
+            train(stack)
+        except Exception as error:
+            # what the models share failed (a user's loss or activation raised): each
+            # of their fits fails with it, as each would have alone in scikit-learn
+            if error_score == "raise":
+                raise
+            for member in stack:
+                member.error = member.error or error
         share = (time.time() - started) / len(stack)
         for member in stack:
             member.training_time = share

@@ -296,3 +296,27 @@ def test_built_in_loss_objects_are_their_names():
     _assert_same_model(ours, theirs, rtol=0)
     with pytest.raises(ValueError, match="needs non-negative targets"):
         MLPRegressor(**FAST, loss=Poisson()).fit(X_REG, y_REG)
+
+
+class _RaisingGradient(HalfSquaredError):
+    def gradient(self, y, z):
+        raise TypeError("a bug in the user's gradient")
+
+
+@pytest.mark.parametrize("broken", [Loss(), _RaisingGradient()])
+def test_a_broken_loss_fails_its_candidates_in_a_fused_search_as_in_scikit_learn(broken):
+    from sklearn.exceptions import FitFailedWarning
+
+    estimator = MLPRegressor(**{**FAST, "max_iter": 3})
+    grid = {"loss": [broken, "squared_error"]}
+    cv = KFold(3, shuffle=True, random_state=0)
+    results = []
+    for Search in (GridSearchCV, SklearnGridSearchCV):
+        search = Search(estimator, grid, cv=cv, error_score=np.nan)
+        with pytest.warns(FitFailedWarning, match="3 fits failed"):
+            search.fit(X_REG, y_REG)
+        results.append(search.cv_results_["mean_test_score"])
+    np.testing.assert_allclose(*results, rtol=1e-6)
+    assert np.isnan(results[0][0]) and np.isfinite(results[0][1])
+    with pytest.raises((TypeError, NotImplementedError)):
+        GridSearchCV(estimator, grid, cv=cv, error_score="raise").fit(X_REG, y_REG)
