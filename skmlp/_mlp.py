@@ -738,6 +738,9 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             )
 
     def _print_epoch(self):
+        print(self._epoch_line())
+
+    def _epoch_line(self):
         """One compact line from the epoch just recorded in ``history_``."""
         history = self.history_
         line = f"Iteration {self.n_iter_}, loss = {history['loss'][-1]:.8f}"
@@ -747,7 +750,7 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                      f"{history['validation_score'][-1]:.6f}")
         if not np.isnan(history["learning_rate"][-1]):
             line += f", lr = {history['learning_rate'][-1]:.3g}"
-        print(f"{line}, {history['time'][-1]:.2f} s")
+        return f"{line}, {history['time'][-1]:.2f} s"
 
     # ---------------------------------------------------------------- predict
     def _output(self, X):

@@ -230,6 +230,8 @@ class _Stack:
                 e._no_improvement_count = 0
             m.reference_loss = None
             m.watch_explosion = m.fresh and nonnegative
+        # verbose output of a stack of several: each model's lines, printed as it leaves
+        self._lines = None if len(members) == 1 else {id(m): [] for m in members}
         self.optimizer = first.estimator._optimizer if continuing else \
             OPTIMIZERS[first.estimator.solver](estimators, self.network)
         self._setup_validation()
@@ -256,6 +258,13 @@ class _Stack:
 
     # ----------------------------------------------------------------- the loop
     def run(self):
+        try:
+            self._epochs()
+        finally:  # also when interrupted: what the models printed so far
+            for member in self.members:
+                self._flush(member)
+
+    def _epochs(self):
         while self.members:
             started = time.perf_counter()
             for m in self.members:
@@ -311,7 +320,7 @@ class _Stack:
                      seconds=seconds, validation_loss=validation_loss,
                      validation_score=validation_score, scoring=scoring)
         if e.verbose:
-            e._print_epoch()
+            self._say(member, e._epoch_line())
         self._update_no_improvement(member)
         if member.tasks is not None and member.tasks.end_epoch():  # a callback: stop
             return True
@@ -319,7 +328,7 @@ class _Stack:
         if e._no_improvement_count > e.n_iter_no_change:
             if e._schedule.stalled():
                 if e.verbose and not member.incremental:
-                    print(_stop_message(e, member.early_stopping))
+                    self._say(member, _stop_message(e, member.early_stopping))
                 return True
             e._no_improvement_count = 0
         if e.n_iter_ >= (1 if member.incremental else e.max_iter):
@@ -357,10 +366,24 @@ class _Stack:
             e.best_loss_ = min(best_loss, e.loss_)
         e._no_improvement_count = 0 if improved else e._no_improvement_count + 1
 
+    def _say(self, member, line):
+        """Print a verbose model's line. The models of a stack print theirs when they
+        leave it, each fit's lines together, as fits one after another do."""
+        if self._lines is None:
+            print(line)
+        else:
+            self._lines[id(member)].append(line)
+
+    def _flush(self, member):
+        if self._lines is not None and self._lines[id(member)]:
+            print("\n".join(self._lines[id(member)]))
+            self._lines[id(member)].clear()
+
     def _leave(self, leaving):
         """Hand the models ``leaving`` their final state; keep training the others."""
         for k in leaving:
             member = self.members[k]
+            self._flush(member)
             final = self.best_params[k] if member.early_stopping else self.network.params[k]
             if member.network is not self.network or member.early_stopping:
                 member.network.params[0] = final

@@ -440,3 +440,27 @@ def test_a_rejected_deferred_fit_leaves_the_estimator_unfitted():
             estimator.fit(X_CLS, y_CLS, sample_weight=-np.ones(len(y_CLS)))
     assert deferred == [] and not hasattr(estimator, "coefs_")
     assert not [name for name in vars(estimator) if name.endswith("_")]
+
+
+def test_verbose_fused_models_print_each_fits_lines_together(stacks, capsys):
+    """As scikit-learn's search prints them, fit after fit, not epochs interleaved."""
+    estimator = MLPClassifier(hidden_layer_sizes=(5,), batch_size=40, verbose=True,
+                              random_state=0)
+    grid = {"max_iter": [3, 5], "learning_rate_init": [1e-3, 1e-2]}
+    cv = KFold(2, shuffle=True, random_state=0)
+    lines = {}
+    for Search in (GridSearchCV, SklearnGridSearchCV):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            Search(estimator, grid, cv=cv).fit(X_CLS, y_CLS)
+        out = capsys.readouterr().out.splitlines()
+        # the refit's lines come last in both; drop each line's seconds
+        lines[Search] = [line.rsplit(",", 1)[0] for line in out]
+    assert stacks[0] == 8  # the 4 x 2 fits trained as one stack
+    ours = lines[GridSearchCV]
+    iterations = [int(line.split(",")[0].split()[1]) for line in ours]
+    # 8 blocks counting 1, 2, ...: 4 fits of 3 epochs and 4 of 5, then the refit's 3 or 5
+    blocks = np.split(iterations, np.flatnonzero(np.diff(iterations) != 1) + 1)
+    assert all(list(b) == list(range(1, len(b) + 1)) for b in blocks)
+    assert sorted(len(b) for b in blocks[:-1]) == [3] * 4 + [5] * 4
+    assert sorted(ours) == sorted(lines[SklearnGridSearchCV])
