@@ -28,9 +28,13 @@ def option_key(option):
     A name is its own key; an object's key is its class and a hash of its
     parameters, so clones of one object (a search's candidates) have one key.
     """
-    if isinstance(option, (Loss, Activation)):
-        return type(option), joblib.hash(option.get_params(deep=True))
-    return option
+    if not isinstance(option, (Loss, Activation)):
+        return option
+    params = option.get_params(deep=True)
+    try:
+        return type(option), joblib.hash(params)
+    except Exception:  # a parameter pickle cannot serialize (a lambda): its repr, then
+        return type(option), repr(sorted(params.items()))
 
 
 def fitted_copy(option):

@@ -320,3 +320,14 @@ def test_a_broken_loss_fails_its_candidates_in_a_fused_search_as_in_scikit_learn
     assert np.isnan(results[0][0]) and np.isfinite(results[0][1])
     with pytest.raises((TypeError, NotImplementedError)):
         GridSearchCV(estimator, grid, cv=cv, error_score="raise").fit(X_REG, y_REG)
+
+
+def test_objects_are_one_option_when_of_one_class_with_equal_parameters():
+    from skmlp._extensions import option_key
+
+    assert option_key(Pinball(0.3)) == option_key(clone(Pinball(0.3)))
+    assert option_key(Pinball(0.3)) != option_key(Pinball(0.4))
+    assert option_key(Swish(1.0)) != option_key(Tanh())
+    assert option_key("tanh") == "tanh"
+    weight = lambda z: z  # noqa: E731  (pickle cannot hash it: compared by repr)
+    assert option_key(Pinball(weight)) == option_key(Pinball(weight))
