@@ -23,7 +23,7 @@ functions of arrays; the built-in ones compute in place on the training buffers.
 import numpy as np
 from sklearn.base import BaseEstimator
 
-from .activations import OUTPUT_ACTIVATIONS
+from .activations import OUTPUT_ACTIVATIONS, _read_only
 
 
 class Loss(BaseEstimator):
@@ -148,10 +148,8 @@ class Loss(BaseEstimator):
 
 
 def _read_only_rows(A):
-    """``A`` as a read-only 2D ``(rows, n_outputs)`` view (or copy), for users' functions."""
-    rows = A.reshape(-1, A.shape[-1])  # a new array object: its flag leaves A writable
-    rows.flags.writeable = False
-    return rows
+    """``A`` as a read-only 2D ``(rows, n_outputs)`` array, for users' functions."""
+    return _read_only(A.reshape(-1, A.shape[-1]))
 
 
 class _InPlaceLoss(Loss):
