@@ -159,3 +159,31 @@ class ClassWeighting:
         for k, column_weight in enumerate(per_column):
             weights *= _weights_for_column(column_weight, classes, self.counts[k])[codes[:, k]]
         return weights
+
+
+def loss_scale(class_weight, weights, sample_weight):
+    """What the class-weighted loss is multiplied by: ``sum(w * cw) / sum(w)`` of the rows.
+
+    The weighted mean of the loss is invariant to the scale of the weights, so on its
+    own ``class_weight={0: 1000, 1: 1e-4}`` would act as ``{0: 1, 1: 1e-7}``. Multiplied
+    by this factor the loss is ``sum(w * cw * loss) / sum(w)``: with ``sample_weight``
+    None, ``mean(cw * loss)`` -- the units of scikit-learn's SGDClassifier, where a class
+    weight scales that class's loss, so its steps and the ``tol`` of the stopping rule.
+    The minimum is the same. ``"balanced"`` weights keep ``sum(w * cw) == sum(w)``: 1.
+
+    Parameters
+    ----------
+    class_weight : dict, list or "balanced"
+    weights : ndarray of shape (n_samples,)
+        ``sample_weight * class weights`` (:meth:`ClassWeighting.sample_weight`).
+    sample_weight : ndarray of shape (n_samples,) or None
+
+    Returns
+    -------
+    scale : float
+    """
+    if isinstance(class_weight, str) or (isinstance(class_weight, (list, tuple)) and all(
+            isinstance(column, str) for column in class_weight)):
+        return 1.0  # "balanced", exactly: no rounding of a factor near 1
+    base = len(weights) if sample_weight is None else float(np.sum(sample_weight))
+    return float(np.sum(weights)) / base

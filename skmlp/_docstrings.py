@@ -141,7 +141,9 @@ _ATTRIBUTES = """\
     best_validation_score_ : float or None
         Best validation $score.
     t_ : int
-        Number of training samples seen.
+        Number of training samples seen by the stochastic solvers (over every
+        epoch, also of earlier ``partial_fit`` calls and warm starts); ``lbfgs``
+        leaves it as it was (0 after a first fit), as scikit-learn does.
     coefs_ : list of ndarray
         ``coefs_[i]`` has shape ``(fan_in, fan_out)``: the weights of layer i.
     intercepts_ : list of ndarray
@@ -205,7 +207,12 @@ $training
         Weights of the classes, multiplied into the sample weights
         (``sklearn.utils.class_weight.compute_sample_weight``). ``"balanced"``
         weighs classes inversely to their (sample-weighted) frequency; in
-        ``partial_fit`` the frequencies are counted over every call so far.
+        ``partial_fit`` the frequencies are counted over every call so far. The
+        loss is ``sum(w * cw * loss) / sum(w)`` (``w`` the sample weights, ``cw``
+        the class weights): with a dict the scale of the weights counts, as in
+        ``SGDClassifier`` (``{0: 10, 1: 1}`` weighs class 0's loss 10 times a
+        sample's), so it sets the size of the steps and what ``tol`` means;
+        ``"balanced"`` keeps the loss's scale.
 
     Attributes
     ----------

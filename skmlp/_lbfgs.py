@@ -30,12 +30,16 @@ def fit_lbfgs(member, tasks):
     penalty = Penalty.of([e])
     no_dropout = np.zeros((1, network.n_layers - 1))
 
+    evaluated = []  # the losses scipy asked for, the first at the starting point
+
     def loss_and_gradient(flat_params):
         network.params[0] = flat_params
         values, _ = network.loss_and_gradient(X, Y, weights, loss, penalty=penalty,
                                               dropout=no_dropout, rngs=None,
-                                              weight_scale=member.weight_scale)
-        return float(values[0]), network.grad[0].astype(np.float64)
+                                              weight_scale=member.weight_scale,
+                                              loss_scale=member.loss_scale)
+        evaluated.append(float(values[0]))
+        return evaluated[-1], network.grad[0].astype(np.float64)
 
     grad_norms = GradientNorms(network)
     history = e.history_ = new_history()  # like loss_curve_, per call: n_iter_ restarts
@@ -83,8 +87,28 @@ def fit_lbfgs(member, tasks):
             f"({result.message}). Increase max_iter or max_fun, or scale the data.",
             ConvergenceWarning,
         )
-    e.n_iter_ = int(result.nit)
-    e.t_ = e.n_iter_ * X.shape[0]
+    elif member.fresh and _barely_moved(evaluated[0], float(result.fun)):
+        # scipy's stop on a small *relative* reduction of the loss: with a loss of 1e22
+        # (targets of 1e11) a step that moves the parameters by 1 changes it by 1e-11
+        # of itself, and scipy calls that convergence after one iteration
+        warnings.warn(
+            f"lbfgs stopped after {result.nit} iteration(s) having reduced the loss by "
+            f"only {(evaluated[0] - result.fun) / abs(evaluated[0]):.1e} of its initial "
+            f"value {evaluated[0]:.3g}: its steps are too small for the scale of the "
+            "problem, and the model is not fitted. Scale the inputs and the targets (e.g. "
+            "StandardScaler, TransformedTargetRegressor).",
+            ConvergenceWarning,
+        )
+    e.n_iter_ = int(result.nit)  # (t_ stays: scikit-learn counts samples in minibatches)
     e.loss_ = float(result.fun)
     e.loss_curve_ = list(history["loss"]) or [e.loss_]
     e.best_loss_ = min(e.loss_curve_)
+
+
+#: A fresh L-BFGS fit whose loss fell by less than this fraction has not left its start.
+BARELY_MOVED = 1e-6
+
+
+def _barely_moved(initial_loss, final_loss):
+    """Whether a fit ended (scipy: "converged") with the loss where it started."""
+    return initial_loss > 0 and initial_loss - final_loss < BARELY_MOVED * initial_loss

@@ -20,7 +20,7 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from ._callbacks import CallbackSupportMixin, FitTasks, with_callbacks
-from ._class_weight import ClassWeighting, check_class_weight
+from ._class_weight import ClassWeighting, check_class_weight, loss_scale
 from ._docstrings import CLASSIFIER, REGRESSOR
 from ._extensions import (
     check_activation_object,
@@ -59,7 +59,7 @@ AUTO_BATCH_SIZE = 200
 #: Private attributes that belong to the fitted model, beside every attribute whose
 #: name ends in "_": a call builds them all on a trial copy and commits them together.
 PRIVATE_STATE = frozenset({
-    "_network", "_optimizer", "_schedule", "_rng", "_no_improvement_count",
+    "_network", "_optimizer", "_schedule", "_no_improvement_count",
     "_class_weighting", "_label_binarizer", "_target_type", "_loss_name",
     "_two_softmax_units", "_y_ndim", "_activation",
 })
@@ -91,7 +91,7 @@ class _Appended(list):
 #: Fitted lists that training only appends to (and the lists of ``history_``).
 APPEND_ONLY = ("loss_curve_", "validation_scores_", "validation_loss_curve_")
 #: Training state that a continued fit changes in place, so its trial works on a copy.
-UPDATED_IN_PLACE = ("_optimizer", "_schedule", "_rng", "_class_weighting")
+UPDATED_IN_PLACE = ("_optimizer", "_schedule", "_class_weighting")
 
 
 def _copy_state(name, value):
@@ -166,7 +166,7 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
         "activation": [StrOptions(set(ACTIVATIONS)), Activation],
         "weight_init": [StrOptions(set(INITIALIZERS) | {"auto"}), Initializer],
-        "bias_init": [StrOptions(set(INITIALIZERS)), Initializer],
+        "bias_init": [StrOptions(set(INITIALIZERS) | {"auto"}), Initializer],
         "solver": [StrOptions(SOLVERS)],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "alpha_l1": [Interval(Real, 0, None, closed="left")],
@@ -288,8 +288,9 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         """Score of the raw network outputs ``Z`` against original targets ``y_true``."""
 
     def _target_sample_weight(self, y, sample_weight, incremental):
-        """Sample weights from targets (class weights); None when all ones."""
-        return sample_weight
+        """``(sample weights from targets (class weights), the loss's scale)``; the weights
+        are None when all ones (see :func:`skmlp._class_weight.loss_scale`)."""
+        return sample_weight, 1.0
 
     def _check_partial_fit_call(self, y, classes):
         """Raise if partial_fit lacks what its first call needs."""
@@ -458,9 +459,10 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         hidden = check_hidden_layer_sizes(self.hidden_layer_sizes)
         dropout = check_dropout(self.dropout, len(hidden))
         # every parameter is checked at each call, also those a warm start does not use
-        initializers = (check_initializer(self.weight_init, "weight_init",
-                                          activation=self.activation),
-                        check_initializer(self.bias_init, "bias_init"))
+        weight_init = check_initializer(self.weight_init, "weight_init",
+                                        activation=self.activation)
+        initializers = (weight_init,
+                        check_initializer(self.bias_init, "bias_init", weight_init=weight_init))
         self._check_target_params()
         check_activation_object(self.activation)
         check_loss_object(self.loss, "classification" if is_classifier(self) else "regression")
@@ -471,18 +473,22 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         Y = self._encode_targets(y, first_call=first_call, classes=classes,
                                  same_classes=not (first_call or incremental))
         weights = check_sample_weight(sample_weight, X.shape[0])
-        weights = self._target_sample_weight(y, weights, incremental)
-        network = self._prepare_network(X.shape[1], hidden, first_call, X.dtype, initializers)
+        weights, loss_scale = self._target_sample_weight(y, weights, incremental)
+        # scikit-learn's stream, new at every call as in scikit-learn: the initialization,
+        # then the early-stopping split, then each epoch's shuffle (and dropout masks)
+        rng = check_random_state(self.random_state)
+        network = self._prepare_network(X.shape[1], hidden, first_call, X.dtype, initializers,
+                                        rng)
         Y = Y.astype(network.dtype, copy=False)
         weights, weight_scale = scale_sample_weight(weights, network.dtype)
         validation = None
         if self.solver in OPTIMIZERS and not incremental:
             validation = self._validation_data(X, y, Y, weights, X_val, y_val,
-                                               sample_weight_val)
+                                               sample_weight_val, rng)
         if validation is not None:
             self._add_validation_scorer(validation)
-        return Member(self, network, X, Y, weights, weight_scale, validation,
-                      incremental=incremental, fresh=first_call)
+        return Member(self, network, X, Y, weights, weight_scale, validation, rng,
+                      incremental=incremental, fresh=first_call, loss_scale=loss_scale)
 
     def _check_solver_options(self, dropout, incremental, X_val, y_val, sample_weight_val):
         """Reject options that the solver or the call cannot honour."""
@@ -531,7 +537,7 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         state["coefs_"] = [c.copy() for c in self.coefs_]
         state["intercepts_"] = [b.copy() for b in self.intercepts_]
         # the copy must not share the training state of the running fit
-        state.update(_network=None, _optimizer=None, _schedule=None, _rng=None)
+        state.update(_network=None, _optimizer=None, _schedule=None)
         return state
 
     def _validate_input(self, X, y, *, first_call):
@@ -547,7 +553,7 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         """Targets after validate_data; subclasses reshape them."""
         return y
 
-    def _prepare_network(self, n_features, hidden, first_call, dtype, initializers):
+    def _prepare_network(self, n_features, hidden, first_call, dtype, initializers, rng):
         """The network to train: freshly initialized, or holding the fitted parameters."""
         layer_sizes = [n_features, *hidden, self.n_outputs_]
         output_activation = make_loss(self._loss_name, self).output_activation
@@ -555,7 +561,7 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             # the fitted model keeps its own copy of an activation object
             network = Network(layer_sizes, fitted_copy(self.activation), output_activation,
                               dtype)
-            self._initialize_parameters(network, *initializers)
+            self._initialize_parameters(network, *initializers, rng)
         else:
             self._check_continuation(layer_sizes)
             network = self._fitted_network(output_activation)
@@ -609,15 +615,9 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
     def _fitted_layer_sizes(self):
         return [self.coefs_[0].shape[0]] + [c.shape[1] for c in self.coefs_]
 
-    def _seed_sequences(self):
-        """Independent streams for initialization and for training (shuffle, dropout, split)."""
-        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
-        return np.random.SeedSequence(seed).spawn(2)
-
-    def _initialize_parameters(self, network, weight_init, bias_init):
-        init_seed, train_seed = self._seed_sequences()
-        rng = np.random.default_rng(init_seed)
-        self._rng = np.random.default_rng(train_seed)
+    def _initialize_parameters(self, network, weight_init, bias_init, rng):
+        """Draw the initial parameters from ``rng`` in scikit-learn's order: each layer's
+        weights, then its biases, layer after layer (scikit-learn's ``_init_coef``)."""
         sizes = network.layer_sizes
         coefs, intercepts = network.model_views
         for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
@@ -647,7 +647,7 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         return min(self.batch_size, n_samples)
 
     # ------------------------------------------------------------ validation set
-    def _validation_data(self, X, y, Y, weights, X_val, y_val, sample_weight_val):
+    def _validation_data(self, X, y, Y, weights, X_val, y_val, sample_weight_val, rng):
         """Validation set for this fit, or None; holds out a split of X if needed."""
         if X_val is not None:
             check_numpy_inputs(X_val=X_val, y_val=y_val, sample_weight_val=sample_weight_val)
@@ -664,13 +664,13 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                     "train_rows": None}
         if not self.early_stopping:
             return None
-        stratify = y if is_classifier(self) and type_of_target(y) != "multilabel-indicator" \
-            else None
+        # scikit-learn's split, from the same stream: stratified for a single output
+        # (binary targets; multiclass and multilabel targets have several outputs)
+        stratify = y if is_classifier(self) and self._target_type == "binary" else None
         indices = np.arange(X.shape[0])
-        seed = int(self._rng.integers(np.iinfo(np.int32).max))
         try:
             train, val = train_test_split(indices, test_size=self.validation_fraction,
-                                          random_state=seed, stratify=stratify)
+                                          random_state=rng, stratify=stratify)
         except ValueError as error:
             raise ValueError(
                 f"Cannot hold out validation_fraction={self.validation_fraction} of "
@@ -820,7 +820,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         activation="relu",
         *,
         weight_init="auto",
-        bias_init="zeros",
+        bias_init="auto",
         loss="log_loss",
         solver="adam",
         alpha=1e-4,
@@ -1003,15 +1003,16 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
 
     def _target_sample_weight(self, y, sample_weight, incremental):
         if self.class_weight is None:
-            return sample_weight
+            return sample_weight, 1.0
         if self._target_type == "multilabel-indicator":
             codes, classes = np.asarray(y, dtype=int), np.array([0, 1])
         else:
             codes, classes = np.searchsorted(self.classes_, y)[:, np.newaxis], self.classes_
         if not incremental or getattr(self, "_class_weighting", None) is None:
             self._class_weighting = ClassWeighting(codes.shape[1], len(classes))
-        return self._class_weighting.sample_weight(self.class_weight, codes, classes,
-                                                   sample_weight)
+        weights = self._class_weighting.sample_weight(self.class_weight, codes, classes,
+                                                      sample_weight)
+        return weights, loss_scale(self.class_weight, weights, sample_weight)
 
     def _probabilities(self, Z):
         """Probabilities from raw outputs ``Z``, computed so that no row can be NaN."""
@@ -1112,7 +1113,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         activation="relu",
         *,
         weight_init="auto",
-        bias_init="zeros",
+        bias_init="auto",
         loss="squared_error",
         solver="adam",
         alpha=1e-4,

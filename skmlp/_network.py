@@ -275,8 +275,9 @@ class Network:
         dropout : Dropout
             Kept units are scaled by ``1 / (1 - rate)`` (inverted dropout) so
             prediction needs no rescaling.
-        rngs : list of K numpy Generators
-            Model ``k``'s masks are drawn from ``rngs[k]``, only where its rate is > 0.
+        rngs : list of K numpy RandomStates
+            Model ``k``'s masks are drawn from ``rngs[k]`` (its fit's stream), only where
+            its rate is > 0.
         counts : ndarray of shape (K,), optional
             Model ``k`` uses the first ``counts[k]`` rows (the rest is padding): it
             draws masks for those only, as a fit of that model alone would.
@@ -303,13 +304,13 @@ class Network:
     def _drop(self, views, i, dropout, rngs, counts):
         mask = views.masks[i]
         if self.n_models == 1:
-            rngs[0].random(out=mask, dtype=self.dtype)
+            mask[...] = rngs[0].random_sample(mask.shape)
         else:
             m = mask.shape[1]
             for k, rate in enumerate(dropout.rates[:, i]):
                 if rate > 0:
                     rows = m if counts is None else counts[k]
-                    rngs[k].random(out=mask[k, :rows], dtype=self.dtype)
+                    mask[k, :rows] = rngs[k].random_sample(mask[k, :rows].shape)
                 else:  # nothing dropped: no draw, as in a fit of this model alone
                     mask[k].fill(1.0)
         np.greater_equal(mask, dropout.threshold[i], out=mask)
@@ -348,7 +349,7 @@ class Network:
             delta = previous
 
     def loss_and_gradient(self, X, Y, sample_weight, loss, *, penalty, dropout, rngs,
-                          weight_scale=1.0, counts=None):
+                          weight_scale=1.0, counts=None, loss_scale=None):
         """Each model's batch loss (with penalties) and its gradient, written to ``self.grad``.
 
         Parameters
@@ -361,12 +362,15 @@ class Network:
         loss : skmlp.losses.Loss
         penalty : Penalty
         dropout : Dropout or array-like of shape (K, n_hidden)
-        rngs : list of K numpy Generators (or None without dropout)
+        rngs : list of K numpy RandomStates (or None without dropout)
         weight_scale : float or ndarray of shape (K,), default=1.0
             What ``sample_weight`` was divided by: the penalty's ``n`` is the batch's
             weight sum in the caller's units.
         counts : ndarray of shape (K,), optional
             Rows of the batch each model uses (see :meth:`forward_train`).
+        loss_scale : float or ndarray of shape (K,), optional
+            Each model's objective (penalties included) is multiplied by it: the class
+            weights' scale (:func:`skmlp._class_weight.loss_scale`).
 
         Returns
         -------
@@ -399,7 +403,8 @@ class Network:
                 delta *= (sample_weight / total)[:, np.newaxis]
             self.backward(X, delta)
             n = total * float(np.asarray(weight_scale).reshape(-1)[0])
-            return np.array([value + self.add_penalty(penalty, n)]), np.array([total])
+            values = np.array([value + self.add_penalty(penalty, n)])
+            return self._scaled(values, loss_scale), np.array([total])
         if sample_weight is None:
             total_weight = np.full(self.n_models, float(m))
             values = per_sample.mean(axis=-1)
@@ -413,7 +418,15 @@ class Network:
             delta *= (sample_weight / safe_total[:, np.newaxis].astype(self.dtype))[..., None]
         self.backward(X, delta)
         n = np.where(total_weight > 0, total_weight, 1.0) * weight_scale
-        return values + self.add_penalty(penalty, n), total_weight
+        return self._scaled(values + self.add_penalty(penalty, n), loss_scale), total_weight
+
+    def _scaled(self, values, loss_scale):
+        """``values`` and the gradient times each model's ``loss_scale`` (None: as they are)."""
+        if loss_scale is None or np.all(np.asarray(loss_scale) == 1.0):
+            return values
+        scale = np.broadcast_to(np.asarray(loss_scale, dtype=float), (self.n_models,))
+        self.grad *= scale[:, np.newaxis].astype(self.dtype)
+        return values * scale
 
     def add_penalty(self, penalty, total_weight):
         """Add each model's L2/L1 gradients to ``self.grad``; return its penalty values.

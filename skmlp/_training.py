@@ -75,11 +75,18 @@ class Member:
     weights : ndarray of shape (n_samples,) or None
         Sample weights divided by ``weight_scale``.
     weight_scale : float
+    loss_scale : float, default=1.0
+        What the loss (and its gradient) is multiplied by: the class weights' scale
+        (:func:`skmlp._class_weight.loss_scale`).
     validation : dict or None
         ``X``, ``rows`` (of ``X``, or None), ``y``, ``Y``, ``sample_weight``,
         ``train_rows`` (the rows of ``X`` to train on, or None for all), ``scoring``
         (the score's name) and ``scorer`` (None for the estimator's own score; else
         it scores ``X_scored``, the validation rows).
+    rng : numpy.random.RandomState
+        The fit's random stream (scikit-learn's ``check_random_state(random_state)``),
+        past the initialization and the validation split: it draws each epoch's
+        shuffle, then the epoch's dropout masks.
     incremental : bool
         A ``partial_fit`` call: one epoch, keeping the optimizer and schedule.
     fresh : bool
@@ -89,13 +96,16 @@ class Member:
         Callback hooks of the call.
     """
 
-    def __init__(self, estimator, network, X, Y, weights, weight_scale, validation, *,
-                 incremental, fresh, tasks=None):
+    def __init__(self, estimator, network, X, Y, weights, weight_scale, validation, rng, *,
+                 incremental, fresh, tasks=None, loss_scale=1.0):
         self.estimator = estimator
         self.network = network
         self.X, self.Y = X, Y
         self.weights, self.weight_scale = weights, weight_scale
+        self.loss_scale = loss_scale
         self.validation = validation
+        self.rng = rng
+        self._sample_idx = None  # the last epoch's order of the training rows
         self.train_rows = None if validation is None else validation["train_rows"]
         self.n_train = X.shape[0] if self.train_rows is None else len(self.train_rows)
         self.incremental, self.fresh, self.tasks = incremental, fresh, tasks
@@ -104,6 +114,22 @@ class Member:
         self.n_batches = -(-self.n_train // self.batch_size)
         self.early_stopping = (estimator.early_stopping and validation is not None
                                and not incremental)
+
+    def epoch_order(self):
+        """The rows of ``X`` this epoch trains on, in order (None: all, in place).
+
+        scikit-learn's shuffle: each epoch permutes the previous epoch's order
+        (``sklearn.utils.shuffle(sample_idx, random_state=rng)``), from the fit's
+        ``RandomState``; the order starts over at each call, as scikit-learn's does.
+        """
+        if not self.estimator.shuffle:
+            return self.train_rows
+        if self._sample_idx is None:
+            self._sample_idx = np.arange(self.n_train)
+        self._sample_idx = self._sample_idx[self.rng.permutation(self.n_train)]
+        if self.train_rows is None:
+            return self._sample_idx
+        return self.train_rows[self._sample_idx]
 
 
 _DEFERRED = contextvars.ContextVar("skmlp_deferred_fits", default=None)
@@ -227,7 +253,8 @@ class _Stack:
             e.n_iter_ = 0  # as in scikit-learn: the epochs of this call
             if not continuing:
                 e._schedule = make_schedule(e, m.n_batches)
-                e._no_improvement_count = 0
+            # as in scikit-learn, a warm start counts on from the fit it continues
+            e._no_improvement_count = 0 if m.fresh else getattr(e, "_no_improvement_count", 0)
             m.reference_loss = None
             m.watch_explosion = m.fresh and nonnegative
         # verbose output of a stack of several: each model's lines, printed as it leaves
@@ -250,6 +277,8 @@ class _Stack:
         self.dropout = Dropout([check_dropout(e.dropout, n_hidden) for e in estimators],
                                len(estimators), n_hidden, self.network.dtype)
         self.weight_scale = np.array([m.weight_scale for m in self.members])
+        loss_scale = np.array([m.loss_scale for m in self.members])
+        self.loss_scale = None if np.all(loss_scale == 1.0) else loss_scale
         # each model's clip_norm (inf: no clipping), or None when no model clips
         clip = [np.inf if e.clip_norm is None else e.clip_norm for e in estimators]
         self.clip_norm = None if np.all(np.isinf(clip)) else np.array(clip)
@@ -309,7 +338,7 @@ class _Stack:
         e.t_ += member.n_train
         e.loss_ = epoch_loss
         e.loss_curve_.append(epoch_loss)
-        e._schedule.end_epoch()
+        e._schedule.end_epoch(e.t_)
         validation_loss = validation_score = np.nan
         scoring = None
         if member.validation is not None:
@@ -346,12 +375,13 @@ class _Stack:
         e.validation_loss_curve_.append(value)
         e.validation_scores_.append(score)
         if member.early_stopping:
-            # the improvement test uses the best score *before* this epoch
+            # scikit-learn's rules: the improvement test uses the best score *before* this
+            # epoch, and among epochs tied at the best score the first one is kept
             member.improved = score >= e.best_validation_score_ + e.tol
-            # among epochs tied at the best score keep the latest, most trained, parameters
-            if score >= e.best_validation_score_:
+            if score > e.best_validation_score_:
                 e.best_validation_score_ = score
                 self.best_params[k] = self.network.params[k]
+                self.best_is_current[k] = False
         elif e.best_validation_score_ is None or score > e.best_validation_score_:
             e.best_validation_score_ = score
 
@@ -384,7 +414,8 @@ class _Stack:
         for k in leaving:
             member = self.members[k]
             self._flush(member)
-            final = self.best_params[k] if member.early_stopping else self.network.params[k]
+            final = self.best_params[k] if member.early_stopping and \
+                not self.best_is_current[k] else self.network.params[k]
             if member.network is not self.network or member.early_stopping:
                 member.network.params[0] = final
             e = member.estimator
@@ -400,6 +431,7 @@ class _Stack:
         self.optimizer = self.optimizer.select(keep)
         if self.best_params is not None:
             self.best_params = self.best_params[keep]
+            self.best_is_current = self.best_is_current[keep]
         self._validation = _select_validation(self._validation, keep)
         self._rebuild()
 
@@ -411,10 +443,11 @@ class _Stack:
         computed before the epoch's first step (NaN where a model learned nothing).
         """
         K = len(self.members)
-        total_loss, total_weight = np.zeros(K), np.zeros(K)
+        # scikit-learn's epoch loss: the batch losses weighted by their row counts
+        total_loss, total_rows, total_weight = np.zeros(K), np.zeros(K), np.zeros(K)
         first_batch_loss = np.full(K, np.nan)
         batches = self._single_batches() if self._data is None else self._data.batches()
-        rngs = [m.estimator._rng for m in self.members]
+        rngs = [m.rng for m in self.members]
         schedules = [m.estimator._schedule for m in self.members]
         # one_cycle moves the rate every minibatch (skipped ones too, as positions)
         per_batch = [s for s in schedules if s.per_batch]
@@ -424,16 +457,20 @@ class _Stack:
                 learning_rate = stacked(s.learning_rate for s in schedules)
             values, weight = self.network.loss_and_gradient(
                 X, Y, W, self.loss, penalty=self.penalty, dropout=self.dropout, rngs=rngs,
-                weight_scale=self.weight_scale, counts=counts,
+                weight_scale=self.weight_scale, counts=counts, loss_scale=self.loss_scale,
             )
+            n_rows = X.shape[-2] if counts is None else counts
             if np.all(weight > 0):
                 rows = None
-                total_loss += values * weight
+                total_loss += values * n_rows
+                total_rows += n_rows
             else:  # a batch of zero weight: nothing to learn from it
                 rows = np.flatnonzero(weight > 0)
                 if rows.size == 0:
                     continue
-                total_loss[rows] += values[rows] * weight[rows]
+                n_rows = np.broadcast_to(n_rows, (K,))[rows]
+                total_loss[rows] += values[rows] * n_rows
+                total_rows[rows] += n_rows
             if unscored:  # each model's first batch is scored before its first step
                 unset = np.isnan(first_batch_loss) & (weight > 0)
                 first_batch_loss[unset] = values[unset]
@@ -445,7 +482,7 @@ class _Stack:
                                 rows=rows)
             total_weight += weight
         with np.errstate(invalid="ignore", divide="ignore"):
-            return total_loss / total_weight, first_batch_loss, total_weight
+            return total_loss / total_rows, first_batch_loss, total_weight
 
     @staticmethod
     def _advancing(batches, schedules):
@@ -458,11 +495,9 @@ class _Stack:
     def _single_batches(self):
         """One model's minibatches: ``(X, Y, W, counts)`` with 2D ``X`` (used in place)."""
         member = self.members[0]
-        e, X, Y, weights = member.estimator, member.X, member.Y, member.weights
+        X, Y, weights = member.X, member.Y, member.weights
         n_samples, batch_size = member.n_train, member.batch_size
-        order = member.train_rows
-        if e.shuffle:
-            order = e._rng.permutation(n_samples if order is None else order)
+        order = member.epoch_order()
         buffer = None
         for start in range(0, n_samples, batch_size):
             stop = min(start + batch_size, n_samples)
@@ -481,16 +516,19 @@ class _Stack:
 
     # --------------------------------------------------------------- validation
     def _setup_validation(self):
-        self.best_params = None
+        self.best_params = self.best_is_current = None
         if any(m.early_stopping for m in self.members):
             self.best_params = self.network.params.copy()
+            # scikit-learn's warm start keeps the best score of the fit it continues, and
+            # until a better one its best parameters are the ones in training
+            self.best_is_current = np.array([not m.fresh for m in self.members])
         for m in self.members:
             e = m.estimator
             if m.validation is not None:
                 # (an empty _Appended is falsy but must be kept: test for None)
                 if e.validation_scores_ is None:
                     e.validation_scores_, e.validation_loss_curve_ = [], []
-                if m.early_stopping:
+                if m.early_stopping and (m.fresh or e.best_validation_score_ is None):
                     e.best_validation_score_ = -np.inf
         self._validation = _stack_validation(self.members)
 
@@ -511,7 +549,7 @@ class _Stack:
         member = self.members[k]
         v = member.validation
         w = v["sample_weight"]
-        value = float(np.average(per_sample[k, :n], weights=w))
+        value = float(np.average(per_sample[k, :n], weights=w)) * member.loss_scale
         if v["scorer"] is None:  # the estimator's score, from the outputs at hand
             return value, member.estimator._validation_score(v["y"], Z[k, :n], w)
         try:
@@ -617,10 +655,8 @@ class _StackedData:
     def batches(self):
         rows, weights, counts = self._rows, self._weights, self.counts
         for k, m in enumerate(self.members):
-            order = m.train_rows
-            if m.estimator.shuffle:
-                order = m.estimator._rng.permutation(m.n_train if order is None else order)
-            elif order is None:
+            order = m.epoch_order()
+            if order is None:
                 order = np.arange(m.n_train)
             rows[k][self._slots[k]] = order + self.offsets[k]
             if m.weights is not None:

@@ -63,8 +63,11 @@ class Initializer(BaseEstimator):
             ``(fan_in, fan_out)`` for weights, ``(fan_out,)`` for biases.
         fan_in, fan_out : int
             Number of inputs and outputs of the layer.
-        rng : numpy.random.Generator
-            Source of randomness.
+        rng : numpy.random.RandomState
+            Source of randomness: the estimator's ``RandomState`` (scikit-learn's
+            ``check_random_state(random_state)``), which also draws the minibatch order
+            after the initialization; ``normal`` and ``uniform`` are what it offers
+            alike with numpy's ``Generator``.
         dtype : dtype, default=np.float64
             Output dtype.
 
@@ -228,22 +231,39 @@ class LecunUniform(_VarianceScaling):
     distribution = "uniform"
 
 
-class _LogisticGlorotUniform(_Glorot):
-    """scikit-learn's weights for logistic networks: ``limit = sqrt(2 / (fan_in + fan_out))``."""
+class ScikitLearnUniform(Initializer):
+    """scikit-learn's MLP initialization: uniform on ``±sqrt(factor / (fan_in + fan_out))``.
 
-    scale = 2.0 / 3.0
-    distribution = "uniform"
+    ``factor`` is 6 (Glorot uniform), or 2 when the hidden activation is logistic.
+    The bound is computed as scikit-learn computes it, and drawn with the same call
+    (``rng.uniform(-bound, bound, shape)``), so from the same ``RandomState`` the values
+    are scikit-learn's to the last bit.
+
+    Parameters
+    ----------
+    factor : float, default=6.0
+        Positive.
+    """
+
+    _parameter_constraints = {"factor": [Interval(Real, 0, None, closed="neither")]}
+
+    def __init__(self, factor=6.0):
+        self.factor = factor
+
+    def sample(self, shape, fan_in, fan_out, rng):
+        bound = np.sqrt(self.factor / (fan_in + fan_out))
+        return rng.uniform(-bound, bound, shape)
 
 
 def auto_initializer(activation):
-    """scikit-learn's own weight initialization, what ``weight_init="auto"`` means.
+    """scikit-learn's own initialization, what ``weight_init="auto"`` means.
 
-    scikit-learn draws every layer's weights uniformly on
+    scikit-learn draws every layer's weights, then its biases, uniformly on
     ``±sqrt(6 / (fan_in + fan_out))`` (Glorot uniform), or on
-    ``±sqrt(2 / (fan_in + fan_out))`` when the hidden activation is logistic,
-    so a default skmlp model starts where scikit-learn's does.
+    ``±sqrt(2 / (fan_in + fan_out))`` when the hidden activation is logistic, so a
+    default skmlp model starts where scikit-learn's does.
     """
-    return _LogisticGlorotUniform() if activation == "logistic" else GlorotUniform()
+    return ScikitLearnUniform(2.0 if activation == "logistic" else 6.0)
 
 
 INITIALIZERS = {
@@ -267,24 +287,29 @@ def resolve_initializer(init):
     return init
 
 
-def check_initializer(init, name, *, activation=None):
+def check_initializer(init, name, *, activation=None, weight_init=None):
     """Resolve and check an estimator's ``weight_init`` or ``bias_init``, changing nothing.
 
     Parameters
     ----------
     init : str or Initializer
-        A name in :data:`INITIALIZERS`, ``"auto"`` (with ``activation``) or an
-        initializer object.
+        A name in :data:`INITIALIZERS`, ``"auto"`` or an initializer object.
     name : str
         The estimator parameter holding ``init`` (``"weight_init"``), for the message.
     activation : str, default=None
-        The hidden activation; ``"auto"`` resolves by it (:func:`auto_initializer`).
-        ``"auto"`` is invalid without it.
+        The hidden activation: ``weight_init="auto"`` resolves by it
+        (:func:`auto_initializer`).
+    weight_init : Initializer, default=None
+        The resolved weight initializer: ``bias_init="auto"`` is it (each layer's
+        biases drawn like its weights, scikit-learn's rule).
+
+    ``"auto"`` is invalid without ``activation`` or ``weight_init``.
 
     Returns
     -------
     initializer : Initializer
-        ``init`` itself when it is an object; a new instance for a name.
+        ``init`` itself when it is an object (``weight_init`` for ``"auto"`` biases); a
+        new instance for a name.
 
     Raises
     ------
@@ -295,12 +320,15 @@ def check_initializer(init, name, *, activation=None):
         instead.``
     """
     if isinstance(init, str):
+        if init == "auto" and weight_init is not None:
+            return weight_init
         if init == "auto" and activation is not None:
             return auto_initializer(activation)
         if init not in INITIALIZERS:
+            auto = activation is not None or weight_init is not None
             raise InvalidParameterError(
                 f"{name}={init!r} is not an initializer: use one of {sorted(INITIALIZERS)}"
-                f"{' or auto' if activation is not None else ''}, or an Initializer object."
+                f"{' or auto' if auto else ''}, or an Initializer object."
             )
         return resolve_initializer(init)
     if not isinstance(init, Initializer):

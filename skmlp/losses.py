@@ -21,6 +21,7 @@ functions of arrays; the built-in ones compute in place on the training buffers.
 """
 
 import numpy as np
+from scipy.special import xlogy
 from sklearn.base import BaseEstimator
 
 from .activations import OUTPUT_ACTIVATIONS, _read_only
@@ -177,7 +178,14 @@ def _predict(loss, Z):
 
 
 class SquaredError(_InPlaceLoss):
-    """scikit-learn's: half the mean over outputs of ``(y - p)**2``; ``p = z``."""
+    """scikit-learn's: half the mean over outputs of ``(y - p)**2``; ``p = z``.
+
+    Its step is scikit-learn's too: the output delta is ``p - y`` whatever the number
+    of outputs ``k``, the gradient of half the *sum* over outputs. With one output
+    that is the gradient of the value; with ``k`` outputs the step is ``k`` times it
+    (scikit-learn reports the mean but steps along the sum), which keeps a
+    multi-output model scikit-learn's model. ``mse`` steps along its own gradient.
+    """
 
     name = "squared_error"
     task = "regression"
@@ -188,9 +196,13 @@ class SquaredError(_InPlaceLoss):
         return self.scale * np.mean((Y - P) ** 2, axis=-1)
 
     def output_delta(self, Y, Z, P, out):
-        np.subtract(P, Y, out=out)
-        out *= 2.0 * self.scale / Y.shape[-1]
-        return out
+        return np.subtract(P, Y, out=out)
+
+    def gradient(self, y, z):
+        # the plain-function view is the value's own gradient (check_gradients holds);
+        # the engine steps along n_outputs times it (output_delta)
+        gradient = super().gradient(y, z)
+        return gradient / gradient.shape[1]
 
 
 class MeanSquaredError(SquaredError):
@@ -198,6 +210,14 @@ class MeanSquaredError(SquaredError):
 
     name = "mse"
     scale = 1.0
+
+    def output_delta(self, Y, Z, P, out):
+        np.subtract(P, Y, out=out)
+        out *= 2.0 / Y.shape[-1]
+        return out
+
+    def gradient(self, y, z):
+        return _InPlaceLoss.gradient(self, y, z)
 
 
 class AbsoluteError(_InPlaceLoss):
@@ -243,20 +263,19 @@ class Huber(_InPlaceLoss):
 
 
 class Poisson(_InPlaceLoss):
-    """Mean over outputs of ``p - y z`` with ``p = exp(z)`` (Poisson deviance up to a constant)."""
+    """scikit-learn's: half the Poisson deviance, ``y log(y / p) - y + p`` summed over
+    the outputs, with ``p = exp(z)``; its step is along that sum (delta ``p - y``)."""
 
     name = "poisson"
     task = "regression"
     output_activation = "exp"
-    nonnegative = False  # p - y z drops the constant of the deviance
 
     def per_sample(self, Y, Z, P):
-        return np.mean(P - Y * Z, axis=-1)
+        # y log(y / p) = xlogy(y, y) - y z: no division by a p that underflowed to 0
+        return np.sum(xlogy(Y, Y) - Y * Z - Y + P, axis=-1)
 
     def output_delta(self, Y, Z, P, out):
-        np.subtract(P, Y, out=out)
-        out *= 1.0 / Y.shape[-1]
-        return out
+        return np.subtract(P, Y, out=out)
 
 
 class BinaryCrossEntropy(_InPlaceLoss):

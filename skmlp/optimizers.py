@@ -99,11 +99,15 @@ class SGD(Optimizer):
 
 
 class Adam(Optimizer):
-    """Adam (Kingma & Ba, 2015) with bias correction.
+    """Adam (Kingma & Ba, 2015) with bias correction, as scikit-learn's MLP steps it.
 
     ``m <- b1 m + (1 - b1) g``, ``v <- b2 v + (1 - b2) g**2``,
-    ``W <- W - lr * m_hat / (sqrt(v_hat) + eps)`` with
-    ``m_hat = m / (1 - b1**t)`` and ``v_hat = v / (1 - b2**t)``.
+    ``W <- W - lr_t * m / (sqrt(v) + eps)`` with
+    ``lr_t = lr * sqrt(1 - b2**t) / (1 - b1**t)``: the paper's "more efficient" form
+    (its section 2), where ``eps`` is added to ``sqrt(v)`` before the bias correction.
+    That is ``lr * m_hat / (sqrt(v_hat) + eps / sqrt(1 - b2**t))`` with
+    ``m_hat = m / (1 - b1**t)`` and ``v_hat = v / (1 - b2**t)``; :class:`AdamW` adds
+    ``eps`` to ``sqrt(v_hat)``, as PyTorch does.
 
     The state is kept as ``m / (1 - b1)`` and ``v / (1 - b2)``, whose updates
     (``a <- b a + g``) take fewer passes over the parameters; the constants are
@@ -145,14 +149,20 @@ class Adam(Optimizer):
         v *= b2
         np.square(grad, out=scratch)
         v += scratch
-        # sqrt(v_hat) = c sqrt(v / (1 - b2)) with c = sqrt((1 - b2) / (1 - b2**t)), so
-        # lr m_hat / (sqrt(v_hat) + eps) = (lr (1 - b1) / ((1 - b1**t) c)) m' / (sqrt(v') + eps / c)
+        # sqrt(v_hat) = c sqrt(v') with c = sqrt((1 - b2) / (1 - b2**t)) and v' = v / (1 - b2),
+        # so lr_t m / (sqrt(v) + eps) = (lr (1 - b1) / ((1 - b1**t) c)) m' / (sqrt(v') + eps')
+        # with eps' = eps / sqrt(1 - b2) (eps / c where eps is added to sqrt(v_hat))
         c = np.sqrt((1 - b2) / (1 - b2**self.t))
         np.sqrt(v, out=scratch)
-        scratch += self.epsilon / c
+        scratch += self.epsilon / self._epsilon_scale(c)
         np.divide(m, scratch, out=scratch)
         scratch *= learning_rate * (1 - b1) / ((1 - b1**self.t) * c)
         params -= scratch
+
+    def _epsilon_scale(self, c):
+        """What ``eps`` is divided by in the scaled step: ``sqrt(1 - b2)`` where it is
+        added to ``sqrt(v)`` (scikit-learn's), ``c`` where to ``sqrt(v_hat)``."""
+        return np.sqrt(1 - self.beta_2)
 
 
 class AdamW(Adam):
@@ -190,6 +200,9 @@ class AdamW(Adam):
         factor += 1.0
         params *= factor
         super()._step(params, grad, learning_rate)
+
+    def _epsilon_scale(self, c):
+        return c  # PyTorch adds eps to sqrt(v_hat)
 
 
 def clip_gradient_norm(grad, max_norm):

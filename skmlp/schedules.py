@@ -1,14 +1,14 @@
 """Learning-rate schedules for the stochastic solvers.
 
 A schedule holds the current ``learning_rate``. The training loop calls
-:meth:`Schedule.end_epoch` after every epoch, and :meth:`Schedule.stalled`
+:meth:`Schedule.end_epoch` after every epoch (with the samples seen so far, the
+estimator's ``t_``), and :meth:`Schedule.stalled`
 when the monitored score has not improved for ``n_iter_no_change`` epochs;
 ``stalled`` returns whether training should stop. Schedules count epochs since
 they were created: a fresh ``fit`` (also with ``warm_start``) restarts them,
 ``partial_fit`` continues them.
 
-Rates change between epochs, which keeps them independent of the batch size and of
-how many rows a weighted sample stands for -- except :class:`OneCycle`'s, which is
+Rates change between epochs -- except :class:`OneCycle`'s, which is
 PyTorch's ``OneCycleLR`` and, like it, steps every minibatch (``per_batch``: the loop
 then calls :meth:`Schedule.end_batch` after every minibatch). ``warmup_epochs`` puts a
 :class:`Warmup` in front of any schedule.
@@ -33,9 +33,14 @@ class Schedule:
         self.learning_rate = learning_rate_init
         self.n_epochs = 0
 
-    def end_epoch(self):
-        """Count an epoch and set the rate of the next one."""
+    def end_epoch(self, samples_seen):
+        """Count an epoch and set the rate of the next one.
+
+        ``samples_seen`` is the estimator's ``t_`` after the epoch: every training
+        sample of every epoch so far, also of the fits and calls this one continues.
+        """
         self.n_epochs += 1
+        self.samples_seen = samples_seen
         self.learning_rate = self._rate()
 
     def end_batch(self):
@@ -50,12 +55,11 @@ class Schedule:
 
 
 class InvScaling(Schedule):
-    """``lr_t = lr_init / t**power_t`` during epoch ``t`` (counted from 1).
+    """scikit-learn's: ``lr = lr_init / (t + 1)**power_t`` after each epoch, where ``t`` is
+    the number of samples seen (``t_``); the first epoch runs at ``lr_init``.
 
-    scikit-learn's MLP counts ``t`` in samples seen instead, which makes the
-    decay depend on the dataset size (and on sample weights): after one epoch
-    of 10,000 samples its rate is already ``lr_init / 100`` with the default
-    ``power_t``.
+    The decay depends on the dataset size: after one epoch of 10,000 samples the
+    rate is already about ``lr_init / 100`` with the default ``power_t``.
     """
 
     def __init__(self, learning_rate_init, power_t=0.5):
@@ -63,7 +67,7 @@ class InvScaling(Schedule):
         self.power_t = power_t
 
     def _rate(self):
-        return self.learning_rate_init / (self.n_epochs + 1) ** self.power_t
+        return self.learning_rate_init / (self.samples_seen + 1) ** self.power_t
 
 
 class Adaptive(Schedule):
@@ -154,8 +158,10 @@ class Warmup(Schedule):
     def _rate(self):
         if self.n_epochs < self.warmup_epochs:
             return self.learning_rate_init * (self.n_epochs + 1) / (self.warmup_epochs + 1)
-        if self.n_epochs > self.warmup_epochs:
-            self.schedule.end_epoch()
+        if self.n_epochs == self.warmup_epochs:
+            self.warmup_samples = self.samples_seen
+        else:  # the schedule counts the samples it has seen itself, after the warmup
+            self.schedule.end_epoch(self.samples_seen - self.warmup_samples)
         return self.schedule.learning_rate
 
     def end_batch(self):

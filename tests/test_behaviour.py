@@ -14,6 +14,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import d2_tweedie_score, mean_absolute_error, recall_score
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils.class_weight import compute_sample_weight
 
 from skmlp import MLPClassifier, MLPRegressor
 
@@ -182,12 +183,26 @@ def test_balanced_class_weight_raises_minority_recall():
     ) + 0.1
 
 
-def test_class_weight_dict_equals_sample_weight(classification):
+def test_class_weight_dict_is_sample_weight_in_sgdclassifiers_units(classification):
+    """class_weight multiplies the sample weights, and the loss keeps their scale:
+    sum(w * cw * loss) / sum(w) = c * the sample-weighted mean, c = mean(cw) over the rows.
+    So SGD steps c times as far: the fit with sample_weight and learning rate c * lr."""
     X, y = classification
-    common = dict(hidden_layer_sizes=(8,), max_iter=10, random_state=0)
-    by_class = MLPClassifier(class_weight={0: 2.0, 1: 0.5}, **common).fit(X, y)
-    by_sample = MLPClassifier(**common).fit(X, y, sample_weight=np.array([2.0, 0.5, 1.0])[y])
-    np.testing.assert_allclose(_params(by_class), _params(by_sample), rtol=1e-10)
+    class_weight = np.array([20.0, 0.5, 1.0])
+    c = class_weight[y].mean()
+    common = dict(hidden_layer_sizes=(8,), max_iter=10, solver="sgd", tol=0,
+                  n_iter_no_change=np.inf, random_state=0)
+    by_class = MLPClassifier(class_weight=dict(enumerate(class_weight)),
+                             learning_rate_init=0.01, **common).fit(X, y)
+    by_sample = MLPClassifier(learning_rate_init=0.01 * c, **common).fit(
+        X, y, sample_weight=class_weight[y])
+    np.testing.assert_allclose(_params(by_class), _params(by_sample), rtol=1e-9)
+    np.testing.assert_allclose(by_class.loss_curve_, c * np.array(by_sample.loss_curve_),
+                               rtol=1e-9)
+    balanced = MLPClassifier(class_weight="balanced", **common).fit(X, y)
+    by_counts = MLPClassifier(**common).fit(
+        X, y, sample_weight=compute_sample_weight("balanced", y))
+    np.testing.assert_array_equal(_params(balanced), _params(by_counts))  # c = 1 exactly
 
 
 # ---------------------------------------------------------------- targets and losses

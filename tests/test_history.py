@@ -110,7 +110,8 @@ def test_learning_rate_is_the_rate_each_epoch_used(data):
     model = MLPClassifier(hidden_layer_sizes=(6,), solver="sgd", learning_rate="invscaling",
                           learning_rate_init=0.2, power_t=0.5, max_iter=4,
                           random_state=0).fit(X, y)
-    expected = [0.2 / t ** 0.5 for t in range(1, 5)]
+    # scikit-learn's invscaling: lr_init / (t_ + 1)**power_t, t_ the samples seen
+    expected = [0.2] + [0.2 / (epoch * len(X) + 1) ** 0.5 for epoch in range(1, 4)]
     assert model.history_["learning_rate"] == pytest.approx(expected, rel=1e-12)
 
 

@@ -12,9 +12,9 @@ from skmlp import MLPClassifier, MLPRegressor, activations
 from skmlp.activations import ACTIVATIONS
 from skmlp.initializers import (
     Constant,
-    GlorotUniform,
     HeNormal,
     Normal,
+    ScikitLearnUniform,
     Uniform,
     check_initializer,
 )
@@ -367,7 +367,11 @@ def test_check_initializer_resolves_names_and_keeps_objects():
     init = Uniform(low=0.2, high=0.2)  # low == high is a constant, and allowed
     assert check_initializer(init, "bias_init") is init
     assert type(check_initializer("he_normal", "weight_init")) is type(HeNormal())
-    assert type(check_initializer("auto", "weight_init", activation="tanh")) is GlorotUniform
+    auto = check_initializer("auto", "weight_init", activation="tanh")
+    assert type(auto) is ScikitLearnUniform and auto.factor == 6.0
+    assert check_initializer("auto", "weight_init", activation="logistic").factor == 2.0
+    # bias_init="auto": each layer's biases drawn like its weights (scikit-learn's rule)
+    assert check_initializer("auto", "bias_init", weight_init=init) is init
     assert check_initializer(Normal(std=0.0), "weight_init").std == 0.0
     with pytest.raises(ValueError, match="bias_init='auto' is not an initializer"):
         check_initializer("auto", "bias_init")

@@ -57,9 +57,9 @@ XFAIL_TESTS = {
     ),
     "test_learning_rate_warmstart": _differs(
         "reads the private attribute _optimizer.learning_rate, which skmlp's optimizers do "
-        "not have (its schedule owns the rate), and expects invscaling's "
-        "eta0 / (t_ + 1)**power_t per sample seen, where skmlp's invscaling decays per "
-        "epoch on purpose (tests/test_optimizers.py)"
+        "not have (its schedule owns the rate); the rates themselves, scikit-learn's "
+        "invscaling eta0 / (t_ + 1)**power_t over warm starts, are compared in "
+        "test_skmlp_invscaling_rates_over_warm_starts_equal_sklearn"
     ),
     "test_adaptive_learning_rate": _differs(
         "reads the private attribute _optimizer.learning_rate, which skmlp's optimizers do "
@@ -77,25 +77,12 @@ XFAIL_TESTS = {
         "validation scores (test_skmlp_diverging_fit_with_early_stopping_raises)",
         raises=ValueError,
     ),
-    "test_partial_fit_regression": _differs(
-        "its score threshold depends on the initial weights: skmlp starts intercepts at 0 "
-        "(bias_init='zeros', SPEC) and draws with its own random stream, and from there "
-        "random_state=1 scores 0.62 < 0.65 with momentum=0 (scikit-learn itself scores "
-        "0.644 with random_state=2); from scikit-learn's initial weights skmlp's training "
-        "is scikit-learn's (test_skmlp_partial_fit_regression_equivalents)"
-    ),
 }
 
-# Single parametrizations, keyed by pytest's node name ``test_name[param-id]``.
-XFAIL_PARAMS = {
-    "test_lbfgs_regression_maxfun[X0-y0]": _differs(
-        "depends on the initial weights: with activation='identity' (a linear least-squares "
-        "fit) L-BFGS converges within max_fun=10 evaluations from skmlp's start for "
-        "random_state=1, as it does from scikit-learn's own start for random_state=0, 3, "
-        "4, 6 or 9, so no ConvergenceWarning is due; skmlp warns whenever scipy stops on "
-        "max_fun (test_skmlp_lbfgs_max_fun_limits_and_warns)"
-    ),
-}
+# Single parametrizations, keyed by pytest's node name ``test_name[param-id]`` (none today:
+# the two that depended on the initial weights pass since skmlp starts where scikit-learn
+# starts).
+XFAIL_PARAMS = {}
 
 
 def _suite_path():
@@ -314,34 +301,23 @@ def test_skmlp_diverging_fit_with_early_stopping_raises():
     assert not hasattr(model, "coefs_")
 
 
-def test_skmlp_partial_fit_regression_equivalents():
-    # test_partial_fit_regression: fit == repeated partial_fit; and from scikit-learn's
-    # initial weights skmlp trains the same model as scikit-learn
-    X, y = make_regression(n_samples=200, n_features=10, bias=20.0, noise=100.0,
-                           random_state=7)
-    y = scale(y)
-    common = dict(solver="sgd", activation="relu", learning_rate_init=0.01, random_state=1,
-                  batch_size=X.shape[0])
-    for momentum in [0, 0.9]:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            fitted = _SkmlpRegressor(max_iter=100, momentum=momentum, **common).fit(X, y)
-            stepwise = _SkmlpRegressor(momentum=momentum, **common)
-            for _ in range(100):
-                stepwise.partial_fit(X, y)
-            np.testing.assert_allclose(stepwise.predict(X), fitted.predict(X))
-
-            warm = dict(momentum=momentum, warm_start=True, tol=0, n_iter_no_change=np.inf,
-                        shuffle=False, **common)
-            reference = _sklearn_estimators()[1](max_iter=1, **warm).fit(X, y)
-            ours = _SkmlpRegressor(max_iter=1, **warm).fit(X, y)
-            ours.coefs_ = [c.copy() for c in reference.coefs_]
-            ours.intercepts_ = [b.copy() for b in reference.intercepts_]
-            reference.set_params(max_iter=99).fit(X, y)
-            ours.set_params(max_iter=99).fit(X, y)
-        np.testing.assert_allclose(ours.predict(X), reference.predict(X), rtol=1e-9,
-                                   atol=1e-12)
-        assert ours.score(X, y) > 0.65
+def test_skmlp_invscaling_rates_over_warm_starts_equal_sklearn():
+    # test_learning_rate_warmstart: invscaling's rate after each warm-started fit
+    X, y = [[3, 2], [1, 6], [5, 6], [-2, -4]], [1, 1, 1, 0]
+    params = dict(solver="sgd", learning_rate="invscaling", learning_rate_init=0.1,
+                  power_t=0.3, max_iter=3, warm_start=True, random_state=0)
+    reference, ours = _sklearn_estimators()[0](**params), _SkmlpClassifier(**params)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for _ in range(3):
+            reference.fit(X, y)
+            ours.fit(X, y)
+            # the rate of the next epoch: invscaling's at the t_ both have reached
+            expected = 0.1 / (reference.t_ + 1) ** 0.3
+            assert reference._optimizer.learning_rate == pytest.approx(expected)
+            assert ours._schedule.learning_rate == pytest.approx(expected)
+            assert ours.t_ == reference.t_
+    np.testing.assert_allclose(ours.loss_curve_, reference.loss_curve_, rtol=1e-9)
 
 
 @pytest.mark.parametrize("activation", ["identity", "logistic", "tanh", "relu"])

@@ -127,7 +127,7 @@ def test_one_cycle_rates_are_torchs(n_epochs, steps_per_epoch, max_lr):
         scheduler.step()
         ours.end_batch()
         if (step + 1) % steps_per_epoch == 0:
-            ours.end_epoch()  # between epochs the rate is the next minibatch's
+            ours.end_epoch(step + 1)  # between epochs the rate is the next minibatch's
     assert ours.learning_rate == pytest.approx(max_lr / 25 / 1e4)  # and stays there
 
 
