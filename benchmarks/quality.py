@@ -194,8 +194,9 @@ def run(args):
             ours, theirs, (ta, tb) = compare(name, epochs, args.seeds)
             difference = ours - theirs
             worst = min(worst, difference.mean())
-            # the two libraries draw from different random streams: the spread of the
-            # per-seed differences says how much of the mean difference is seed noise
+            # the defaults draw scikit-learn's random stream, so each seed's difference is
+            # rounding; with other options the spread of the per-seed differences says
+            # how much of the mean difference is seed noise
             error = difference.std(ddof=1) / np.sqrt(len(difference)) if len(difference) > 1 \
                 else np.nan
             print(f"| {name} | {DATASETS[name][0]} | {epochs} | {ours.mean():.4f} "
