@@ -17,7 +17,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
-from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d, validate_data
 
 from ._callbacks import CallbackSupportMixin, FitTasks, with_callbacks
 from ._class_weight import ClassWeighting, check_class_weight
@@ -296,6 +296,10 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
 
     def _check_target_params(self):
         """Check the parameters of the subclass's targets (class weights) before fitting."""
+
+    @abstractmethod
+    def _check_validation_targets(self, y_val):
+        """Raise, naming y_val, if the validation targets do not fit the fitted model."""
 
     # --------------------------------------------------------------- public API
     @with_callbacks
@@ -650,18 +654,7 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
     def _validation_data(self, X, y, Y, weights, X_val, y_val, sample_weight_val):
         """Validation set for this fit, or None; holds out a split of X if needed."""
         if X_val is not None:
-            check_numpy_inputs(X_val=X_val, y_val=y_val, sample_weight_val=sample_weight_val)
-            X_val, y_val = validate_data(self, X_val, y_val, accept_sparse=["csr", "csc"],
-                                         multi_output=True, reset=False,
-                                         dtype=(np.float64, np.float32))
-            X_val = X_val.astype(self._network.dtype, copy=False)
-            if sp.issparse(X_val):
-                X_val = X_val.tocsr()
-            Y_val = self._encode_targets(y_val, first_call=False)
-            self._check_validation_size(X_val.shape[0], "X_val has")
-            w_val = check_sample_weight(sample_weight_val, X_val.shape[0])
-            return {"X": X_val, "rows": None, "y": y_val, "Y": Y_val, "sample_weight": w_val,
-                    "train_rows": None}
+            return self._given_validation_data(X_val, y_val, sample_weight_val)
         if not self.early_stopping:
             return None
         stratify = y if is_classifier(self) and type_of_target(y) != "multilabel-indicator" \
@@ -691,6 +684,37 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         return {"X": X, "rows": val, "y": y[val], "Y": Y[val],
                 "sample_weight": None if weights is None else weights[val],
                 "train_rows": train}
+
+    def _given_validation_data(self, X_val, y_val, sample_weight_val):
+        """The validation set the user passed, checked; errors name X_val, y_val and
+        sample_weight_val, not the training arguments."""
+        check_numpy_inputs(X_val=X_val, y_val=y_val, sample_weight_val=sample_weight_val)
+        checked = check_array(X_val, accept_sparse=["csr", "csc"], input_name="X_val",
+                              dtype=(np.float64, np.float32), estimator=self)
+        # the feature names of X_val against those of X (ensure_2d=False: the number of
+        # features is compared below, in a message that names X_val)
+        validate_data(self, X_val, reset=False, skip_check_array=True, ensure_2d=False)
+        if checked.shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"X_val has {checked.shape[1]} features, but X had {self.n_features_in_}: "
+                "the validation set needs the training data's features."
+            )
+        y_val = check_array(y_val, accept_sparse="csr", ensure_2d=False, dtype=None,
+                            input_name="y_val", estimator=self)
+        if checked.shape[0] != y_val.shape[0]:
+            raise ValueError(
+                f"X_val has {checked.shape[0]} samples but y_val has {y_val.shape[0]}: pass "
+                "one target per validation sample."
+            )
+        X_val = checked.astype(self._network.dtype, copy=False)
+        if sp.issparse(X_val):
+            X_val = X_val.tocsr()
+        self._check_validation_targets(y_val)
+        Y_val = self._encode_targets(y_val, first_call=False)
+        self._check_validation_size(X_val.shape[0], "X_val has")
+        w_val = check_sample_weight(sample_weight_val, X_val.shape[0], "sample_weight_val")
+        return {"X": X_val, "rows": None, "y": y_val, "Y": Y_val, "sample_weight": w_val,
+                "train_rows": None}
 
     def _add_validation_scorer(self, validation):
         """What scores the validation set: ``scorer`` (None: the estimator's own score,
@@ -924,6 +948,28 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
             raise ValueError(
                 "classes must be passed on the first call to partial_fit: list every class "
                 "that y may contain, e.g. classes=np.unique(y_all)."
+            )
+
+    def _check_validation_targets(self, y_val):
+        target_type = type_of_target(y_val)
+        multilabel = self._target_type == "multilabel-indicator"
+        if (target_type == "multilabel-indicator") != multilabel or (
+                multilabel and y_val.shape[1] != len(self.classes_)):
+            labels = f" with {len(self.classes_)} labels" if multilabel else ""
+            raise ValueError(
+                f"y_val has target type {target_type!r}, but the training y is "
+                f"{self._target_type!r}{labels}: pass validation targets of the same kind."
+            )
+        if multilabel:
+            return
+        check_classification_targets(y_val)
+        unseen = np.setdiff1d(np.unique(y_val), self.classes_)
+        if unseen.size:
+            raise ValueError(
+                f"y_val contains labels {unseen.tolist()} that the training y lacks "
+                f"(classes_ = {self.classes_.tolist()}): the model cannot predict a class "
+                "it was not trained on. Drop those samples from X_val and y_val, or train "
+                "on data that has every class."
             )
 
     def _check_y(self, y):
@@ -1206,6 +1252,18 @@ class MLPRegressor(RegressorMixin, BaseMLP):
 
     def _resolve_loss_name(self):
         return self.loss
+
+    def _check_validation_targets(self, y_val):
+        n_outputs = 1 if y_val.ndim == 1 else y_val.shape[1]
+        if n_outputs != self.n_outputs_:
+            raise ValueError(
+                f"y_val has {n_outputs} outputs, but the training y has {self.n_outputs_}: "
+                "pass validation targets of the same shape."
+            )
+        if make_loss(self._loss_name, self).name == "poisson" and np.any(
+                np.asarray(y_val) < 0):
+            raise ValueError("loss='poisson' needs non-negative targets; y_val has negative "
+                             "values.")
 
     def _encode_targets(self, y, *, first_call, classes=None, same_classes=False):
         y = np.asarray(y)
