@@ -23,7 +23,7 @@ functions of arrays; the built-in ones compute in place on the training buffers.
 import numpy as np
 from sklearn.base import BaseEstimator
 
-from .activations import OUTPUT_ACTIVATIONS, _read_only
+from .activations import OUTPUT_ACTIVATIONS, call_users_function
 
 
 class Loss(BaseEstimator):
@@ -121,7 +121,7 @@ class Loss(BaseEstimator):
     # (..., n_samples, n_outputs), with the models of a stack on a leading axis.
     def per_sample(self, Y, Z, P):
         """Per-sample losses of the engine's (stacked) arrays, shape ``(..., n_samples)``."""
-        values = np.asarray(self.value(_read_only_rows(Y), _read_only_rows(Z)))
+        values = np.asarray(call_users_function(self, "value", y=_rows(Y), z=_rows(Z)))
         expected = (int(np.prod(Z.shape[:-1])),)
         if values.shape != expected:
             raise ValueError(
@@ -136,7 +136,7 @@ class Loss(BaseEstimator):
 
         ``out`` may be ``Z`` itself: the gradient is computed before it is written.
         """
-        gradient = np.asarray(self.gradient(_read_only_rows(Y), _read_only_rows(Z)))
+        gradient = np.asarray(call_users_function(self, "gradient", y=_rows(Y), z=_rows(Z)))
         rows = (int(np.prod(Z.shape[:-1])), Z.shape[-1])
         if gradient.shape != rows:
             raise ValueError(
@@ -147,9 +147,9 @@ class Loss(BaseEstimator):
         return out
 
 
-def _read_only_rows(A):
-    """``A`` as a read-only 2D ``(rows, n_outputs)`` array, for users' functions."""
-    return _read_only(A.reshape(-1, A.shape[-1]))
+def _rows(A):
+    """``A`` as a 2D ``(rows, n_outputs)`` array (a view), for users' functions."""
+    return A.reshape(-1, A.shape[-1])
 
 
 class _InPlaceLoss(Loss):

@@ -243,6 +243,31 @@ def test_a_broken_object_is_refused_clearly_and_changes_nothing(params, match):
         np.testing.assert_equal(getattr(model, name), getattr(restored, name))
 
 
+class _WritesIntoY(HalfSquaredError):
+    def gradient(self, y, z):
+        y -= z  # writes into the targets
+        return -y
+
+
+class _WritesIntoZ(Tanh):
+    def value(self, z):
+        return np.tanh(z, out=z)
+
+
+@pytest.mark.parametrize("params, match", [
+    (dict(loss=_InPlace()), r"_InPlace.gradient wrote into its input z \(_InPlace\(\)\)"),
+    (dict(loss=_WritesIntoY()), r"_WritesIntoY.gradient wrote into its input y "),
+    (dict(activation=_WritesIntoZ()), r"_WritesIntoZ.value wrote into its input z "),
+])
+def test_a_function_writing_into_its_input_is_named_with_what_to_do(params, match):
+    model = MLPRegressor(**FAST, **params)
+    with pytest.raises(ValueError, match=match) as raised:
+        model.fit(X_REG, y_REG)
+    assert "Return a new array instead" in str(raised.value)
+    assert "read-only" in str(raised.value.__cause__)  # numpy's own error, kept as the cause
+    assert not hasattr(model, "coefs_")
+
+
 def test_a_classifier_refuses_a_loss_without_class_probabilities():
     with pytest.raises(ValueError, match="a classifier cannot use.*'logistic', 'softmax'"):
         MLPClassifier(**FAST, loss=HalfSquaredError()).fit(X_CLS, y_CLS)
