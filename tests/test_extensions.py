@@ -268,6 +268,36 @@ def test_a_function_writing_into_its_input_is_named_with_what_to_do(params, matc
     assert not hasattr(model, "coefs_")
 
 
+class _NaNWherePositive(HalfSquaredError):
+    """A bug: NaN for every sample whose first output is positive."""
+
+    def value(self, y, z):
+        return np.where(z[:, 0] > 0, np.nan, super().value(y, z))
+
+
+class _NaNGradientWherePositive(HalfSquaredError):
+    def gradient(self, y, z):
+        return np.where(z > 0, np.nan, super().gradient(y, z))
+
+
+@pytest.mark.parametrize("solver", ["adam", "lbfgs"])
+@pytest.mark.parametrize("loss, method", [(_NaNWherePositive(), "value"),
+                                          (_NaNGradientWherePositive(), "gradient")])
+def test_a_loss_that_is_nan_on_finite_outputs_is_named_not_the_learning_rate(loss, method,
+                                                                               solver):
+    model = MLPRegressor(**{**FAST, "solver": solver}).fit(X_REG, y_REG)
+    state = pickle.dumps(model)
+    model.set_params(loss=loss)
+    name = type(loss).__name__
+    with pytest.raises(ValueError, match=rf"loss={name}\(\): its {method}\(y, z\) returned "
+                                         "NaN for finite y and z") as raised:
+        model.fit(X_REG, y_REG)
+    assert "the learning rate is not the cause" in str(raised.value)
+    restored = pickle.loads(state)
+    for attribute in ("coefs_", "intercepts_", "loss_curve_", "n_iter_", "t_"):
+        np.testing.assert_equal(getattr(model, attribute), getattr(restored, attribute))
+
+
 def test_a_classifier_refuses_a_loss_without_class_probabilities():
     with pytest.raises(ValueError, match="a classifier cannot use.*'logistic', 'softmax'"):
         MLPClassifier(**FAST, loss=HalfSquaredError()).fit(X_CLS, y_CLS)
