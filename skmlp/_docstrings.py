@@ -109,7 +109,9 @@ _TRAINING_PARAMETERS = """\
         ``validation_scores_`` records. None is :meth:`score` ($score); a
         scikit-learn scorer name (``"neg_log_loss"``, ``"f1_macro"``) or a callable
         ``scorer(estimator, X, y)``, greater is better (see
-        :func:`sklearn.metrics.get_scorer`). ``history_["scoring"]`` names it.
+        :func:`sklearn.metrics.get_scorer`); one of the other task's metrics
+        (``"accuracy"`` for a regressor, ``"r2"`` for a classifier) is refused.
+        ``history_["scoring"]`` names it.
     validation_fraction : float, default=0.1
         Share of the training data held out for early stopping.
     max_fun : int, default=15000

@@ -146,6 +146,26 @@ def _scoring_name(scoring, classifier):
     return "score" if name == "<lambda>" else name
 
 
+#: The module of scikit-learn's metric functions -> the task their scores are for.
+_METRIC_MODULE_TASKS = {
+    "sklearn.metrics._regression": "regression",
+    "sklearn.metrics._classification": "classification",
+    "sklearn.metrics._ranking": "classification",
+}
+#: Scorers of each task, suggested when a scorer of the other task is refused.
+_SCORER_EXAMPLES = {
+    "classification": "'accuracy', 'balanced_accuracy', 'f1_macro' or 'neg_log_loss'",
+    "regression": "'r2', 'neg_mean_squared_error' or 'neg_mean_absolute_error'",
+}
+
+
+def _scorer_task(scorer):
+    """``"classification"`` or ``"regression"``: the task of a scorer of scikit-learn's
+    metrics (a name or ``make_scorer``), told by its metric's module; None when unknown."""
+    module = getattr(getattr(scorer, "_score_func", None), "__module__", None)
+    return _METRIC_MODULE_TASKS.get(module)
+
+
 def _is_stochastic(estimator):
     """partial_fit exists only for the stochastic solvers."""
     if estimator.solver not in OPTIMIZERS:
@@ -732,10 +752,25 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                     f"Choose a scorer for {'classifiers' if is_classifier(self) else 'regressors'}"
                     " (sklearn.metrics.get_scorer_names())."
                 )
+            self._check_scorer_task(scorer)
             validation["scorer"] = scorer
             rows = validation["rows"]
             # a scorer takes the validation rows themselves: a copy, made once
             validation["X_scored"] = validation["X"] if rows is None else validation["X"][rows]
+
+    def _check_scorer_task(self, scorer):
+        """Refuse a classification metric for a regressor and a regression one for a
+        classifier: it would fail at the first epoch's score, or score nonsense."""
+        task = _scorer_task(scorer)
+        own = "classification" if is_classifier(self) else "regression"
+        if task is None or task == own:
+            return
+        kind = "a classifier" if own == "classification" else "a regressor"
+        raise ValueError(
+            f"scoring={self.scoring!r} is a {task} metric, but {type(self).__name__} is "
+            f"{kind}. Choose a {own} scorer, e.g. {_SCORER_EXAMPLES[own]} "
+            "(sklearn.metrics.get_scorer_names() lists them all)."
+        )
 
     def _scored_on_validation(self, params, validation):
         """The ``scoring`` of the model with parameters ``params`` on the validation set.
