@@ -29,12 +29,32 @@ def fitted_mlp(estimator):
     if hasattr(estimator, "steps"):
         estimator = estimator[-1]
     if not isinstance(estimator, BaseMLP):
+        advice = ""
+        if hasattr(estimator, "loss_curve_") or type(estimator).__module__.startswith(
+                "sklearn.neural_network"):
+            # the same class name in both libraries: say which is which, and what to do
+            advice = (
+                " skmlp.plot reads the history_ that skmlp's estimators record, which "
+                "scikit-learn's MLP does not keep: fit skmlp."
+                f"{type(estimator).__name__} instead (it takes the same parameters), or "
+                "plot the estimator's loss_curve_ with matplotlib."
+            )
         raise TypeError(
-            f"Expected a fitted skmlp MLPClassifier/MLPRegressor (or a Pipeline ending in one), "
-            f"got {type(estimator).__name__}."
+            "Expected a fitted skmlp.MLPClassifier or skmlp.MLPRegressor (or a Pipeline "
+            f"ending in one), got {_public_name(type(estimator))}.{advice}"
         )
     check_is_fitted(estimator, "history_")
     return estimator
+
+
+def _public_name(cls):
+    """``cls`` as users import it: its module's path up to the first private part."""
+    public = []
+    for part in cls.__module__.split("."):
+        if part.startswith("_"):
+            break
+        public.append(part)
+    return ".".join([*public, cls.__qualname__])
 
 
 def check_option(name, value, options):
