@@ -62,6 +62,7 @@ PRIVATE_STATE = frozenset({
     "_network", "_optimizer", "_schedule", "_rng", "_no_improvement_count",
     "_class_weighting", "_label_binarizer", "_target_type", "_loss_name",
     "_two_softmax_units", "_y_ndim", "_activation",
+    "_loss_option",
 })
 
 
@@ -599,6 +600,9 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         changed = [what for what in fitted
                    if option_key(fitted[what]) != option_key(asked[what])]
         if changed:
+            # the losses as the user spelled them ("log_loss"), not as they resolved
+            fitted["loss"] = getattr(self, "_loss_option", self._loss_name)
+            asked["loss"] = self.loss
             details = "; ".join(f"{what} {fitted[what]!r} fitted, {asked[what]!r} asked"
                                 for what in changed)
             raise ValueError(
@@ -1061,6 +1065,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         self._label_binarizer = binarizer
         self._target_type = target_type
         self._loss_name = loss_name
+        self._loss_option = self.loss if isinstance(self.loss, str) else loss_name
         self.classes_ = binarizer.classes_
         self._two_softmax_units = softmax and len(self.classes_) == 2
         Y = self._binarized(encoded)

@@ -172,3 +172,25 @@ def test_poisson_losses_below_zero_are_no_divergence():
     y = rng.poisson(np.exp(X[:, 0]))
     model = MLPRegressor(**SMALL, loss="poisson").fit(X, y)
     assert np.isfinite(model.loss_)
+
+
+@pytest.mark.parametrize("n_classes, fitted, asked", [
+    (3, "log_loss", "binary_crossentropy"),
+    (3, "binary_crossentropy", "log_loss"),
+    (2, "log_loss", "binary_crossentropy"),
+])
+def test_a_warm_start_refusal_names_the_losses_as_the_user_spelled_them(n_classes, fitted,
+                                                                        asked):
+    X, y = make_classification(n_samples=90, n_features=5, n_informative=3,
+                               n_classes=n_classes, random_state=0)
+    model = MLPClassifier(**SMALL, loss=fitted, warm_start=True).fit(X, y)
+    before = _params(model)
+    model.set_params(loss=asked)
+    for call in (model.fit, model.partial_fit):
+        with pytest.raises(ValueError, match=f"loss '{fitted}' fitted, '{asked}' asked") \
+                as raised:
+            call(X, y)
+        # not what log_loss resolves to
+        assert "categorical_crossentropy" not in str(raised.value)
+        assert "binary_log_loss" not in str(raised.value)
+    np.testing.assert_array_equal(_params(model), before)
