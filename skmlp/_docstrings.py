@@ -42,7 +42,7 @@ _TRAINING_PARAMETERS = """\
     dropout : float or array-like of float, default=0.0
         Inverted-dropout rate of the hidden-layer outputs during training, one
         for all hidden layers or one per hidden layer, in [0, 1). Needs a
-        stochastic solver.
+        stochastic solver and, when positive, a hidden layer.
     batch_size : int or "auto", default="auto"
         Minibatch size of the stochastic solvers; ``"auto"`` is
         ``min(200, n_samples)``.

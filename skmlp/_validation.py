@@ -62,10 +62,18 @@ def check_hidden_layer_sizes(hidden_layer_sizes):
 
 def check_dropout(dropout, n_hidden):
     """Return one dropout rate per hidden layer, each in [0, 1)."""
+    given = [float(dropout)] if isinstance(dropout, Real) else \
+        [float(rate) for rate in np.asarray(dropout, dtype=float).ravel()]
+    if n_hidden == 0 and any(rate > 0 for rate in given):
+        # a float and a list of one rate alike: nothing to drop from
+        raise ValueError(
+            f"dropout={dropout!r} drops hidden-layer outputs, but the network has no "
+            "hidden layer (hidden_layer_sizes=()). Set dropout=0, or add a hidden layer."
+        )
     if isinstance(dropout, Real):
         rates = [float(dropout)] * n_hidden
     else:
-        rates = [float(rate) for rate in np.asarray(dropout, dtype=float).ravel()]
+        rates = given
         if len(rates) != n_hidden:
             raise ValueError(
                 f"dropout has {len(rates)} rates but the network has {n_hidden} hidden "

@@ -513,3 +513,18 @@ def test_unseen_labels_in_y_val_are_named_as_such(data):
     with pytest.raises(ValueError, match="y_val has target type 'multilabel-indicator', but "
                                          "the training y is 'multiclass'"):
         model.fit(X, y, X_val=X, y_val=np.c_[y == 0, y == 1].astype(int))
+
+
+# ------------------------------------------------- options accepted inconsistently
+@pytest.mark.parametrize("dropout", [0.5, [0.5]])
+def test_dropout_without_a_hidden_layer_is_refused_as_float_or_list(data, dropout):
+    X, y = data
+    model = MLPClassifier(hidden_layer_sizes=(), max_iter=2, random_state=0).fit(X, y)
+    state = _fitted_state(model)
+    model.set_params(dropout=dropout)
+    with pytest.raises(ValueError, match=r"drops hidden-layer outputs, but the network has "
+                                         r"no hidden layer \(hidden_layer_sizes=\(\)\)"):
+        model.fit(X, y)
+    _assert_state_unchanged(model, state)
+    for nothing_dropped in (0, 0.0, []):
+        MLPClassifier(hidden_layer_sizes=(), max_iter=2, dropout=nothing_dropped).fit(X, y)
