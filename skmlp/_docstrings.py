@@ -205,7 +205,8 @@ $leading
 $training
     class_weight : dict, list of dict, "balanced" or None, default=None
         Weights of the classes, multiplied into the sample weights
-        (``sklearn.utils.class_weight.compute_sample_weight``). ``"balanced"``
+        (``sklearn.utils.class_weight.compute_sample_weight``); a list holds one
+        dict per label of a multilabel ``y`` (other targets refuse it). ``"balanced"``
         weighs classes inversely to their (sample-weighted) frequency; in
         ``partial_fit`` the frequencies are counted over every call so far.
 

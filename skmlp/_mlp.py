@@ -20,7 +20,7 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d, validate_data
 
 from ._callbacks import CallbackSupportMixin, FitTasks, with_callbacks
-from ._class_weight import ClassWeighting, check_class_weight
+from ._class_weight import ClassWeighting, check_class_weight, check_class_weight_form
 from ._docstrings import CLASSIFIER, REGRESSOR
 from ._extensions import (
     check_activation_object,
@@ -1090,6 +1090,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
     def _target_sample_weight(self, y, sample_weight, incremental):
         if self.class_weight is None:
             return sample_weight
+        check_class_weight_form(self.class_weight, self._target_type)
         if self._target_type == "multilabel-indicator":
             codes, classes = np.asarray(y, dtype=int), np.array([0, 1])
         else:

@@ -528,3 +528,27 @@ def test_dropout_without_a_hidden_layer_is_refused_as_float_or_list(data, dropou
     _assert_state_unchanged(model, state)
     for nothing_dropped in (0, 0.0, []):
         MLPClassifier(hidden_layer_sizes=(), max_iter=2, dropout=nothing_dropped).fit(X, y)
+
+
+@pytest.mark.parametrize("binary", [False, True])
+def test_the_multilabel_form_of_class_weight_is_refused_for_one_output(data, binary):
+    X, y = data
+    if binary:
+        X, y = X[y < 2], y[y < 2]
+    target_type = "binary" if binary else "multiclass"
+    model = MLPClassifier(hidden_layer_sizes=(4,), max_iter=2, random_state=0).fit(X, y)
+    state = _fitted_state(model)
+    model.set_params(class_weight=[{0: 1.0, 1: 3.0}])
+    with pytest.raises(ValueError, match=rf"class_weight is a list of 1 dict, the form for "
+                                         rf"multilabel y \(one per label\), but y is "
+                                         rf"{target_type}: pass the dict itself, "
+                                         r"class_weight=\{0: 1.0, 1: 3.0\}"):
+        model.fit(X, y)
+    _assert_state_unchanged(model, state)
+    model.set_params(class_weight=[{0: 1.0}, "balanced"])
+    with pytest.raises(ValueError, match="list of 2 dicts, the form for multilabel y"):
+        model.partial_fit(X, y)
+    _assert_state_unchanged(model, state)
+    X_ml, Y_ml = make_multilabel_data()  # where the list is the right form
+    MLPClassifier(hidden_layer_sizes=(4,), max_iter=2,
+                  class_weight=[{1: 2.0}, "balanced", {0: 1.0}]).fit(X_ml, Y_ml)
