@@ -511,6 +511,7 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
 
     def _check_solver_options(self, dropout, incremental, X_val, y_val, sample_weight_val):
         """Reject options that the solver or the call cannot honour."""
+        self._check_schedule_options(incremental)
         if self.solver not in OPTIMIZERS:
             if any(rate > 0 for rate in dropout):
                 raise ValueError(
@@ -542,6 +543,26 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 "over the data it is given, with nothing held out. Set early_stopping=False, "
                 "or use fit."
             )
+
+    def _check_schedule_options(self, incremental):
+        """Reject the learning-rate options of skmlp's own that cannot be honoured.
+
+        Those scikit-learn's lbfgs silently ignores (``invscaling``, ``adaptive``) stay
+        accepted, so that a grid over ``solver`` runs as it does in scikit-learn.
+        """
+        warmup, schedule = self.warmup_epochs, self.learning_rate
+        if self.solver not in OPTIMIZERS:
+            refused = [f"learning_rate={schedule!r}"] if schedule in {"cosine", "one_cycle"} \
+                else []
+            refused += [f"warmup_epochs={warmup}"] if warmup > 0 else []
+            if refused:
+                verb = "schedules" if len(refused) == 1 else "schedule"
+                raise ValueError(
+                    f"{' and '.join(refused)} {verb} the steps of a stochastic solver "
+                    f"({sorted(OPTIMIZERS)}); solver={self.solver!r} takes no such steps. "
+                    "Set learning_rate='constant' and warmup_epochs=0, or choose another "
+                    "solver."
+                )
 
     def _fitted_snapshot(self, owner):
         """The fitted state as it is now, copied: what a callback's fitted estimator gets.

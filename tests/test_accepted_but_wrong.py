@@ -194,3 +194,43 @@ def test_a_warm_start_refusal_names_the_losses_as_the_user_spelled_them(n_classe
         assert "categorical_crossentropy" not in str(raised.value)
         assert "binary_log_loss" not in str(raised.value)
     np.testing.assert_array_equal(_params(model), before)
+
+
+# ------------------------------------------- options accepted by one solver, not another
+def _refused_and_unchanged(model, X, y, match, call="fit"):
+    """``call`` raises ValueError matching ``match``; the fitted model stays bit-identical."""
+    before = (_params(model), model.n_iter_, list(model.loss_curve_))
+    with pytest.raises(ValueError, match=match):
+        getattr(model, call)(X, y)
+    np.testing.assert_array_equal(_params(model), before[0])
+    assert (model.n_iter_, model.loss_curve_) == before[1:]
+
+
+@pytest.mark.parametrize("change, refused", [
+    ({"learning_rate": "one_cycle"}, "learning_rate='one_cycle' schedules"),
+    ({"learning_rate": "cosine"}, "learning_rate='cosine' schedules"),
+    ({"warmup_epochs": 2}, "warmup_epochs=2 schedules"),
+    ({"learning_rate": "cosine", "warmup_epochs": 1},
+     "learning_rate='cosine' and warmup_epochs=1 schedule"),
+])
+def test_lbfgs_refuses_skmlps_schedules_as_it_refuses_clip_norm(regression, change, refused):
+    X, y = regression
+    model = MLPRegressor(**SMALL, solver="lbfgs").fit(X, y)
+    model.set_params(**change)
+    _refused_and_unchanged(model, X, y, rf"{refused} the steps of a stochastic solver .*"
+                                        r"solver='lbfgs' takes no such steps")
+    model.set_params(warm_start=True)
+    _refused_and_unchanged(model, X, y, "takes no such steps")
+
+
+@pytest.mark.parametrize("ignored", [{"learning_rate": "invscaling"},
+                                     {"learning_rate": "adaptive"}, {"momentum": 0.5},
+                                     {"power_t": 0.1}, {"beta_1": 0.5}])
+def test_lbfgs_ignores_what_scikit_learns_lbfgs_ignores(regression, ignored):
+    X, y = regression
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # no warning either
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = MLPRegressor(**SMALL, solver="lbfgs", **ignored).fit(X, y)
+    plain = MLPRegressor(**SMALL, solver="lbfgs").fit(X, y)
+    np.testing.assert_array_equal(_params(model), _params(plain))
