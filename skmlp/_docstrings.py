@@ -54,10 +54,11 @@ _TRAINING_PARAMETERS = """\
         ``"adaptive"``, as scikit-learn's does, and refuses skmlp's ``"cosine"`` and
         ``"one_cycle"`` (and ``warmup_epochs > 0``).
     warmup_epochs : int, default=0
-        Epochs of linear warmup before the schedule: during epoch ``e = 1 ..
-        warmup_epochs`` the rate is ``learning_rate_init * e / (warmup_epochs + 1)``;
-        the schedule then starts, spanning the remaining ``max_iter -
-        warmup_epochs`` epochs (``cosine``, ``one_cycle``).
+        Epochs of linear warmup before the schedule, fewer than ``max_iter`` (in
+        ``fit``): during epoch ``e = 1 .. warmup_epochs`` the rate is
+        ``learning_rate_init * e / (warmup_epochs + 1)``; the schedule then starts,
+        spanning the remaining ``max_iter - warmup_epochs`` epochs (``cosine``,
+        ``one_cycle``).
     learning_rate_init : float, default=1e-3
         Initial learning rate.
     power_t : float, default=0.5

@@ -563,6 +563,13 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                     "Set learning_rate='constant' and warmup_epochs=0, or choose another "
                     "solver."
                 )
+            return
+        if warmup >= self.max_iter and not incremental:
+            raise ValueError(
+                f"warmup_epochs={warmup} >= max_iter={self.max_iter}: no epoch would follow "
+                "the warmup, so the schedule would never start. Set warmup_epochs below "
+                "max_iter, or raise max_iter."
+            )
 
     def _fitted_snapshot(self, owner):
         """The fitted state as it is now, copied: what a callback's fitted estimator gets.

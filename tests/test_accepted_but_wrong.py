@@ -234,3 +234,20 @@ def test_lbfgs_ignores_what_scikit_learns_lbfgs_ignores(regression, ignored):
         model = MLPRegressor(**SMALL, solver="lbfgs", **ignored).fit(X, y)
     plain = MLPRegressor(**SMALL, solver="lbfgs").fit(X, y)
     np.testing.assert_array_equal(_params(model), _params(plain))
+
+
+@pytest.mark.parametrize("warm_start", [False, True])
+def test_a_warmup_needs_epochs_after_it(regression, warm_start):
+    X, y = regression
+    model = MLPRegressor(**SMALL, learning_rate="cosine", warm_start=warm_start).fit(X, y)
+    model.set_params(warmup_epochs=SMALL["max_iter"])
+    _refused_and_unchanged(model, X, y, r"warmup_epochs=5 >= max_iter=5: no epoch would "
+                                        "follow the warmup")
+    model.set_params(warmup_epochs=SMALL["max_iter"] - 1).fit(X, y)  # one epoch after it
+    assert model.history_["learning_rate"][-1] == model.learning_rate_init
+    # partial_fit has no max_iter epochs: its warmup spans its first calls
+    streamed = MLPRegressor(**SMALL, warmup_epochs=8)
+    for _ in range(3):
+        streamed.partial_fit(X, y)
+    np.testing.assert_allclose(streamed.history_["learning_rate"],
+                               np.array([1, 2, 3]) / 9 * streamed.learning_rate_init)
