@@ -57,8 +57,8 @@ _TRAINING_PARAMETERS = """\
         Epochs of linear warmup before the schedule, fewer than ``max_iter`` (in
         ``fit``): during epoch ``e = 1 .. warmup_epochs`` the rate is
         ``learning_rate_init * e / (warmup_epochs + 1)``; the schedule then starts,
-        spanning the remaining ``max_iter - warmup_epochs`` epochs (``cosine``,
-        ``one_cycle``).
+        spanning the remaining ``max_iter - warmup_epochs`` epochs (``cosine``).
+        Not with ``one_cycle``, which warms up itself.
     learning_rate_init : float, default=1e-3
         Initial learning rate.
     power_t : float, default=0.5

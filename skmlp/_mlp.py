@@ -564,6 +564,15 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                     "solver."
                 )
             return
+        if schedule == "one_cycle" and warmup > 0:
+            # composing them would make one_cycle something else than PyTorch's OneCycleLR
+            raise ValueError(
+                f"warmup_epochs={warmup} with learning_rate='one_cycle': one_cycle warms "
+                "up itself (from learning_rate_init / 25 over the first 30% of its steps), "
+                f"so after a warmup to {warmup}/{warmup + 1} of learning_rate_init its rate "
+                f"would drop {25 * warmup / (warmup + 1):.0f}-fold. Set warmup_epochs=0, or "
+                "warm up another schedule (e.g. 'cosine')."
+            )
         if warmup >= self.max_iter and not incremental:
             raise ValueError(
                 f"warmup_epochs={warmup} >= max_iter={self.max_iter}: no epoch would follow "

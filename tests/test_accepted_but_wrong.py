@@ -251,3 +251,13 @@ def test_a_warmup_needs_epochs_after_it(regression, warm_start):
         streamed.partial_fit(X, y)
     np.testing.assert_allclose(streamed.history_["learning_rate"],
                                np.array([1, 2, 3]) / 9 * streamed.learning_rate_init)
+
+
+def test_one_cycle_refuses_a_warmup_of_its_own(classification):
+    X, y = classification
+    model = MLPClassifier(**SMALL, learning_rate="one_cycle").fit(X, y)
+    model.set_params(warmup_epochs=2)
+    # after 2 epochs up to 2/3 of learning_rate_init, one_cycle would restart at 1/25 of it
+    _refused_and_unchanged(model, X, y, r"warmup_epochs=2 with learning_rate='one_cycle': "
+                                        r"one_cycle warms up itself .* drop 17-fold")
+    model.set_params(learning_rate="cosine").fit(X, y)  # another schedule takes the warmup
