@@ -50,7 +50,8 @@ _TRAINING_PARAMETERS = """\
         Learning-rate schedule of the stochastic solvers: ``"constant"``,
         ``"invscaling"``, ``"adaptive"``, ``"cosine"`` or ``"one_cycle"``, PyTorch's
         ``OneCycleLR`` with ``max_lr=learning_rate_init``, stepped every minibatch
-        over ``max_iter`` epochs. ``solver="lbfgs"`` ignores ``"invscaling"`` and
+        over ``max_iter`` epochs of ``fit`` (``partial_fit`` refuses it: a stream has no
+        known end to plan the cycle over). ``solver="lbfgs"`` ignores ``"invscaling"`` and
         ``"adaptive"``, as scikit-learn's does, and refuses skmlp's ``"cosine"`` and
         ``"one_cycle"`` (and ``warmup_epochs > 0``).
     warmup_epochs : int, default=0

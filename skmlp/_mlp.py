@@ -573,6 +573,14 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 f"would drop {25 * warmup / (warmup + 1):.0f}-fold. Set warmup_epochs=0, or "
                 "warm up another schedule (e.g. 'cosine')."
             )
+        if schedule == "one_cycle" and incremental:
+            raise ValueError(
+                "learning_rate='one_cycle' spans the max_iter epochs of a fit, a number of "
+                "steps it needs in advance; partial_fit makes one pass per call with no end "
+                "known, so the cycle would stretch over max_iter calls and barely learn in "
+                "the first of them. Use fit, or another schedule with partial_fit (e.g. "
+                "'constant' or 'invscaling')."
+            )
         if warmup >= self.max_iter and not incremental:
             raise ValueError(
                 f"warmup_epochs={warmup} >= max_iter={self.max_iter}: no epoch would follow "

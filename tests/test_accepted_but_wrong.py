@@ -261,3 +261,19 @@ def test_one_cycle_refuses_a_warmup_of_its_own(classification):
     _refused_and_unchanged(model, X, y, r"warmup_epochs=2 with learning_rate='one_cycle': "
                                         r"one_cycle warms up itself .* drop 17-fold")
     model.set_params(learning_rate="cosine").fit(X, y)  # another schedule takes the warmup
+
+
+@pytest.mark.parametrize("fitted", [False, True])
+def test_partial_fit_refuses_one_cycle(classification, fitted):
+    X, y = classification
+    model = MLPClassifier(**SMALL, learning_rate="one_cycle")
+    if fitted:
+        model.fit(X, y)
+        _refused_and_unchanged(model, X, y, "partial_fit makes one pass per call with no "
+                                            "end known", call="partial_fit")
+    else:
+        with pytest.raises(ValueError, match="learning_rate='one_cycle' spans the max_iter "
+                                             "epochs of a fit"):
+            model.partial_fit(X, y, classes=np.unique(y))
+        assert not hasattr(model, "coefs_")
+    model.set_params(learning_rate="invscaling").partial_fit(X, y, classes=np.unique(y))
