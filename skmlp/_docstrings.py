@@ -97,7 +97,9 @@ _TRAINING_PARAMETERS = """\
     weight_decay : float, default=0.01
         AdamW's decoupled weight decay: each step first shrinks the weights (and the
         intercepts with ``penalize_intercepts=True``) by ``learning_rate *
-        weight_decay`` of themselves. Used by ``solver="adamw"`` only.
+        weight_decay`` of themselves. Used by ``solver="adamw"`` only: with another
+        solver, a value other than the default is ignored with a ``UserWarning`` (use
+        ``alpha`` for an L2 penalty).
     clip_norm : float or None, default=None
         Before each step of a stochastic solver, the gradient (penalties included)
         is scaled so that its L2 norm over all parameters is at most ``clip_norm``

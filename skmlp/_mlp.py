@@ -55,6 +55,8 @@ from .optimizers import OPTIMIZERS, SOLVERS
 from .schedules import SCHEDULES
 
 AUTO_BATCH_SIZE = 200
+#: The constructors' weight_decay: another value with a solver but adamw is a warning.
+WEIGHT_DECAY_DEFAULT = 0.01
 
 #: Private attributes that belong to the fitted model, beside every attribute whose
 #: name ends in "_": a call builds them all on a trial copy and commits them together.
@@ -512,6 +514,7 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
     def _check_solver_options(self, dropout, incremental, X_val, y_val, sample_weight_val):
         """Reject options that the solver or the call cannot honour."""
         self._check_schedule_options(incremental)
+        self._warn_if_weight_decay_unused()
         if self.solver not in OPTIMIZERS:
             if any(rate > 0 for rate in dropout):
                 raise ValueError(
@@ -586,6 +589,16 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 f"warmup_epochs={warmup} >= max_iter={self.max_iter}: no epoch would follow "
                 "the warmup, so the schedule would never start. Set warmup_epochs below "
                 "max_iter, or raise max_iter."
+            )
+
+    def _warn_if_weight_decay_unused(self):
+        """weight_decay is AdamW's alone: another solver would ignore a value set silently."""
+        if self.solver != "adamw" and self.weight_decay != WEIGHT_DECAY_DEFAULT:
+            warnings.warn(
+                f"weight_decay={self.weight_decay} is ignored by solver={self.solver!r}: it "
+                "is the decoupled decay of solver='adamw' only. Use alpha for an L2 "
+                "penalty, or solver='adamw'.",
+                UserWarning,
             )
 
     def _fitted_snapshot(self, owner):

@@ -277,3 +277,19 @@ def test_partial_fit_refuses_one_cycle(classification, fitted):
             model.partial_fit(X, y, classes=np.unique(y))
         assert not hasattr(model, "coefs_")
     model.set_params(learning_rate="invscaling").partial_fit(X, y, classes=np.unique(y))
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam", "rmsprop", "adagrad", "lbfgs"])
+def test_weight_decay_without_adamw_warns_that_it_is_ignored(regression, solver):
+    X, y = regression
+    model = MLPRegressor(**SMALL, solver=solver, weight_decay=0.3)
+    with pytest.warns(UserWarning, match=rf"weight_decay=0.3 is ignored by solver='{solver}'"
+                                         r".*Use alpha for an L2 penalty, or solver='adamw'"):
+        model.fit(X, y)
+    plain = MLPRegressor(**SMALL, solver=solver).fit(X, y)
+    np.testing.assert_array_equal(_params(model), _params(plain))  # ignored indeed
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        MLPRegressor(**SMALL, solver="adamw", weight_decay=0.3).fit(X, y)
+        MLPRegressor(**SMALL, solver=solver).fit(X, y)  # the default: nothing set, no warning
