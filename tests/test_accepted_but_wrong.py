@@ -293,3 +293,48 @@ def test_weight_decay_without_adamw_warns_that_it_is_ignored(regression, solver)
         warnings.simplefilter("ignore", ConvergenceWarning)
         MLPRegressor(**SMALL, solver="adamw", weight_decay=0.3).fit(X, y)
         MLPRegressor(**SMALL, solver=solver).fit(X, y)  # the default: nothing set, no warning
+
+
+# ------------------------------------------------------------ refusals in a search
+@pytest.mark.parametrize("grid", [
+    {"solver": ["adam", "lbfgs"], "learning_rate": ["constant", "one_cycle"]},
+    {"warmup_epochs": [0, 2, SMALL["max_iter"]]},
+    {"learning_rate": ["one_cycle", "cosine"], "warmup_epochs": [0, 1]},
+    {"hidden_layer_sizes": [(), (4,)], "dropout": [0.0, 0.3]},
+    {"class_weight": [None, [{0: 2.0}]]},
+    {"scoring": [None, "r2"], "early_stopping": [True]},
+], ids=["lbfgs-one_cycle", "warmup-max_iter", "one_cycle-warmup", "dropout-no-hidden",
+        "class_weight-list", "scoring-r2"])
+def test_refused_candidates_get_error_score_as_in_scikit_learn(classification, grid):
+    from sklearn.exceptions import FitFailedWarning
+    from sklearn.model_selection import GridSearchCV as SklearnGridSearchCV
+
+    from skmlp.model_selection import GridSearchCV
+
+    X, y = classification
+    estimator = MLPClassifier(**SMALL)
+    scores = []
+    for Search in (GridSearchCV, SklearnGridSearchCV):
+        search = Search(estimator, grid, cv=3, error_score=np.nan)
+        with pytest.warns(FitFailedWarning, match="fits failed"):
+            search.fit(X, y)
+        scores.append(search.cv_results_["mean_test_score"])
+    np.testing.assert_allclose(*scores, rtol=1e-6)  # NaN where scikit-learn's has NaN
+    assert np.isnan(scores[0]).any() and np.isfinite(scores[0]).any()
+    with pytest.raises(ValueError):
+        GridSearchCV(estimator, grid, cv=3, error_score="raise").fit(X, y)
+
+
+def test_a_grid_over_solver_with_what_lbfgs_ignores_runs_as_in_scikit_learn(classification):
+    from sklearn.exceptions import FitFailedWarning
+
+    from skmlp.model_selection import GridSearchCV
+
+    X, y = classification
+    grid = {"solver": ["sgd", "adam", "lbfgs"], "learning_rate": ["invscaling", "adaptive"],
+            "momentum": [0.5], "power_t": [0.3]}
+    search = GridSearchCV(MLPClassifier(**SMALL), grid, cv=3, error_score=np.nan)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FitFailedWarning)
+        search.fit(X, y)
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
