@@ -29,19 +29,19 @@ def fitted_mlp(estimator):
     if hasattr(estimator, "steps"):
         estimator = estimator[-1]
     if not isinstance(estimator, BaseMLP):
+        name = _public_name(type(estimator))
         advice = ""
-        if hasattr(estimator, "loss_curve_") or type(estimator).__module__.startswith(
-                "sklearn.neural_network"):
-            # the same class name in both libraries: say which is which, and what to do
+        if type(estimator).__name__ in ("MLPClassifier", "MLPRegressor"):
+            # another library's class of the same name (scikit-learn's): say what to do
             advice = (
-                " skmlp.plot reads the history_ that skmlp's estimators record, which "
-                "scikit-learn's MLP does not keep: fit skmlp."
-                f"{type(estimator).__name__} instead (it takes the same parameters), or "
-                "plot the estimator's loss_curve_ with matplotlib."
+                f" skmlp.plot reads the history_ that skmlp's estimators record, which "
+                f"{name} does not keep: fit skmlp.{type(estimator).__name__} instead (it "
+                "takes scikit-learn's parameters), or plot the estimator's loss_curve_ "
+                "with matplotlib."
             )
         raise TypeError(
             "Expected a fitted skmlp.MLPClassifier or skmlp.MLPRegressor (or a Pipeline "
-            f"ending in one), got {_public_name(type(estimator))}.{advice}"
+            f"ending in one), got {name}.{advice}"
         )
     check_is_fitted(estimator, "history_")
     return estimator
