@@ -355,7 +355,7 @@ class _RaisingGradient(HalfSquaredError):
         raise TypeError("a bug in the user's gradient")
 
 
-@pytest.mark.parametrize("broken", [Loss(), _RaisingGradient()])
+@pytest.mark.parametrize("broken", [Loss(), _RaisingGradient(), _NaNWherePositive()])
 def test_a_broken_loss_fails_its_candidates_in_a_fused_search_as_in_scikit_learn(broken):
     from sklearn.exceptions import FitFailedWarning
 
@@ -370,7 +370,7 @@ def test_a_broken_loss_fails_its_candidates_in_a_fused_search_as_in_scikit_learn
         results.append(search.cv_results_["mean_test_score"])
     np.testing.assert_allclose(*results, rtol=1e-6)
     assert np.isnan(results[0][0]) and np.isfinite(results[0][1])
-    with pytest.raises((TypeError, NotImplementedError)):
+    with pytest.raises((TypeError, NotImplementedError, ValueError)):
         GridSearchCV(estimator, grid, cv=cv, error_score="raise").fit(X_REG, y_REG)
 
 
