@@ -95,6 +95,33 @@ def check_class_weight(class_weight, classes=None, n_columns=None):
     return [_check_column(column, f"[{k}]", classes) for k, column in enumerate(class_weight)]
 
 
+def check_class_weight_form(class_weight, target_type):
+    """Refuse a list of class weights (one per label) for targets that are not multilabel.
+
+    Parameters
+    ----------
+    class_weight : dict, list of dict, "balanced" or None
+    target_type : str
+        ``sklearn.utils.multiclass.type_of_target`` of the fitted targets.
+
+    Raises
+    ------
+    sklearn.utils._param_validation.InvalidParameterError
+        A ValueError, for a list or tuple and a binary or multiclass target.
+    """
+    if not isinstance(class_weight, (list, tuple)) or target_type == "multilabel-indicator":
+        return
+    n = len(class_weight)
+    if n == 1 and isinstance(class_weight[0], dict):
+        advice = f"pass the dict itself, class_weight={class_weight[0]!r}"
+    else:
+        advice = "pass one dict {class: weight}, or 'balanced'"
+    raise InvalidParameterError(
+        f"class_weight is a list of {n} {'dict' if n == 1 else 'dicts'}, the form for "
+        f"multilabel y (one per label), but y is {target_type}: {advice}."
+    )
+
+
 def _weights_for_column(class_weight, classes, counts):
     """Weight of each class of one output from a checked ``class_weight`` and class counts."""
     if class_weight == "balanced":

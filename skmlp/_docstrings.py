@@ -42,7 +42,7 @@ _TRAINING_PARAMETERS = """\
     dropout : float or array-like of float, default=0.0
         Inverted-dropout rate of the hidden-layer outputs during training, one
         for all hidden layers or one per hidden layer, in [0, 1). Needs a
-        stochastic solver.
+        stochastic solver and, when positive, a hidden layer.
     batch_size : int or "auto", default="auto"
         Minibatch size of the stochastic solvers; ``"auto"`` is
         ``min(200, n_samples)``.
@@ -50,12 +50,16 @@ _TRAINING_PARAMETERS = """\
         Learning-rate schedule of the stochastic solvers: ``"constant"``,
         ``"invscaling"``, ``"adaptive"``, ``"cosine"`` or ``"one_cycle"``, PyTorch's
         ``OneCycleLR`` with ``max_lr=learning_rate_init``, stepped every minibatch
-        over ``max_iter`` epochs.
+        over ``max_iter`` epochs of ``fit`` (``partial_fit`` refuses it: a stream has no
+        known end to plan the cycle over). ``solver="lbfgs"`` ignores ``"invscaling"`` and
+        ``"adaptive"``, as scikit-learn's does, and refuses skmlp's ``"cosine"`` and
+        ``"one_cycle"`` (and ``warmup_epochs > 0``).
     warmup_epochs : int, default=0
-        Epochs of linear warmup before the schedule: during epoch ``e = 1 ..
-        warmup_epochs`` the rate is ``learning_rate_init * e / (warmup_epochs + 1)``;
-        the schedule then starts, spanning the remaining ``max_iter -
-        warmup_epochs`` epochs (``cosine``, ``one_cycle``).
+        Epochs of linear warmup before the schedule, fewer than ``max_iter`` (in
+        ``fit``): during epoch ``e = 1 .. warmup_epochs`` the rate is
+        ``learning_rate_init * e / (warmup_epochs + 1)``; the schedule then starts,
+        spanning the remaining ``max_iter - warmup_epochs`` epochs (``cosine``).
+        Not with ``one_cycle``, which warms up itself.
     learning_rate_init : float, default=1e-3
         Initial learning rate.
     power_t : float, default=0.5
@@ -93,7 +97,9 @@ _TRAINING_PARAMETERS = """\
     weight_decay : float, default=0.01
         AdamW's decoupled weight decay: each step first shrinks the weights (and the
         intercepts with ``penalize_intercepts=True``) by ``learning_rate *
-        weight_decay`` of themselves. Used by ``solver="adamw"`` only.
+        weight_decay`` of themselves. Used by ``solver="adamw"`` only: with another
+        solver, a value other than the default is ignored with a ``UserWarning`` (use
+        ``alpha`` for an L2 penalty).
     clip_norm : float or None, default=None
         Before each step of a stochastic solver, the gradient (penalties included)
         is scaled so that its L2 norm over all parameters is at most ``clip_norm``
@@ -109,7 +115,9 @@ _TRAINING_PARAMETERS = """\
         ``validation_scores_`` records. None is :meth:`score` ($score); a
         scikit-learn scorer name (``"neg_log_loss"``, ``"f1_macro"``) or a callable
         ``scorer(estimator, X, y)``, greater is better (see
-        :func:`sklearn.metrics.get_scorer`). ``history_["scoring"]`` names it.
+        :func:`sklearn.metrics.get_scorer`); one of the other task's metrics
+        (``"accuracy"`` for a regressor, ``"r2"`` for a classifier) is refused.
+        ``history_["scoring"]`` names it.
     validation_fraction : float, default=0.1
         Share of the training data held out for early stopping.
     max_fun : int, default=15000
@@ -205,7 +213,8 @@ $leading
 $training
     class_weight : dict, list of dict, "balanced" or None, default=None
         Weights of the classes, multiplied into the sample weights
-        (``sklearn.utils.class_weight.compute_sample_weight``). ``"balanced"``
+        (``sklearn.utils.class_weight.compute_sample_weight``); a list holds one
+        dict per label of a multilabel ``y`` (other targets refuse it). ``"balanced"``
         weighs classes inversely to their (sample-weighted) frequency; in
         ``partial_fit`` the frequencies are counted over every call so far. The
         loss is ``sum(w * cw * loss) / sum(w)`` (``w`` the sample weights, ``cw``

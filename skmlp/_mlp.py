@@ -17,10 +17,15 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
-from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d, validate_data
 
 from ._callbacks import CallbackSupportMixin, FitTasks, with_callbacks
-from ._class_weight import ClassWeighting, check_class_weight, loss_scale
+from ._class_weight import (
+    ClassWeighting,
+    check_class_weight,
+    check_class_weight_form,
+    loss_scale,
+)
 from ._docstrings import CLASSIFIER, REGRESSOR
 from ._extensions import (
     check_activation_object,
@@ -55,6 +60,8 @@ from .optimizers import OPTIMIZERS, SOLVERS
 from .schedules import SCHEDULES
 
 AUTO_BATCH_SIZE = 200
+#: The constructors' weight_decay: another value with a solver but adamw is a warning.
+WEIGHT_DECAY_DEFAULT = 0.01
 
 #: Private attributes that belong to the fitted model, beside every attribute whose
 #: name ends in "_": a call builds them all on a trial copy and commits them together.
@@ -62,6 +69,7 @@ PRIVATE_STATE = frozenset({
     "_network", "_optimizer", "_schedule", "_no_improvement_count",
     "_class_weighting", "_label_binarizer", "_target_type", "_loss_name",
     "_two_softmax_units", "_y_ndim", "_activation",
+    "_loss_option",
 })
 
 
@@ -144,6 +152,26 @@ def _scoring_name(scoring, classifier):
         return f"neg_{name}" if getattr(scoring, "_sign", 1) < 0 else name
     name = getattr(scoring, "__name__", "score")
     return "score" if name == "<lambda>" else name
+
+
+#: The module of scikit-learn's metric functions -> the task their scores are for.
+_METRIC_MODULE_TASKS = {
+    "sklearn.metrics._regression": "regression",
+    "sklearn.metrics._classification": "classification",
+    "sklearn.metrics._ranking": "classification",
+}
+#: Scorers of each task, suggested when a scorer of the other task is refused.
+_SCORER_EXAMPLES = {
+    "classification": "'accuracy', 'balanced_accuracy', 'f1_macro' or 'neg_log_loss'",
+    "regression": "'r2', 'neg_mean_squared_error' or 'neg_mean_absolute_error'",
+}
+
+
+def _scorer_task(scorer):
+    """``"classification"`` or ``"regression"``: the task of a scorer of scikit-learn's
+    metrics (a name or ``make_scorer``), told by its metric's module; None when unknown."""
+    module = getattr(getattr(scorer, "_score_func", None), "__module__", None)
+    return _METRIC_MODULE_TASKS.get(module)
 
 
 def _is_stochastic(estimator):
@@ -297,6 +325,10 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
 
     def _check_target_params(self):
         """Check the parameters of the subclass's targets (class weights) before fitting."""
+
+    @abstractmethod
+    def _check_validation_targets(self, y_val):
+        """Raise, naming y_val, if the validation targets do not fit the fitted model."""
 
     # --------------------------------------------------------------- public API
     @with_callbacks
@@ -492,6 +524,8 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
 
     def _check_solver_options(self, dropout, incremental, X_val, y_val, sample_weight_val):
         """Reject options that the solver or the call cannot honour."""
+        self._check_schedule_options(incremental)
+        self._warn_if_weight_decay_unused()
         if self.solver not in OPTIMIZERS:
             if any(rate > 0 for rate in dropout):
                 raise ValueError(
@@ -522,6 +556,60 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 "partial_fit does not support early_stopping=True: each call makes one pass "
                 "over the data it is given, with nothing held out. Set early_stopping=False, "
                 "or use fit."
+            )
+
+    def _check_schedule_options(self, incremental):
+        """Reject the learning-rate options of skmlp's own that cannot be honoured.
+
+        Those scikit-learn's lbfgs silently ignores (``invscaling``, ``adaptive``) stay
+        accepted, so that a grid over ``solver`` runs as it does in scikit-learn.
+        """
+        warmup, schedule = self.warmup_epochs, self.learning_rate
+        if self.solver not in OPTIMIZERS:
+            refused = [f"learning_rate={schedule!r}"] if schedule in {"cosine", "one_cycle"} \
+                else []
+            refused += [f"warmup_epochs={warmup}"] if warmup > 0 else []
+            if refused:
+                verb = "schedules" if len(refused) == 1 else "schedule"
+                raise ValueError(
+                    f"{' and '.join(refused)} {verb} the steps of a stochastic solver "
+                    f"({sorted(OPTIMIZERS)}); solver={self.solver!r} takes no such steps. "
+                    "Set learning_rate='constant' and warmup_epochs=0, or choose another "
+                    "solver."
+                )
+            return
+        if schedule == "one_cycle" and warmup > 0:
+            # composing them would make one_cycle something else than PyTorch's OneCycleLR
+            raise ValueError(
+                f"warmup_epochs={warmup} with learning_rate='one_cycle': one_cycle warms "
+                "up itself (from learning_rate_init / 25 over the first 30% of its steps), "
+                f"so after a warmup to {warmup}/{warmup + 1} of learning_rate_init its rate "
+                f"would drop {25 * warmup / (warmup + 1):.0f}-fold. Set warmup_epochs=0, or "
+                "warm up another schedule (e.g. 'cosine')."
+            )
+        if schedule == "one_cycle" and incremental:
+            raise ValueError(
+                "learning_rate='one_cycle' spans the max_iter epochs of a fit, a number of "
+                "steps it needs in advance; partial_fit makes one pass per call with no end "
+                "known, so the cycle would stretch over max_iter calls and barely learn in "
+                "the first of them. Use fit, or another schedule with partial_fit (e.g. "
+                "'constant' or 'invscaling')."
+            )
+        if warmup >= self.max_iter and not incremental:
+            raise ValueError(
+                f"warmup_epochs={warmup} >= max_iter={self.max_iter}: no epoch would follow "
+                "the warmup, so the schedule would never start. Set warmup_epochs below "
+                "max_iter, or raise max_iter."
+            )
+
+    def _warn_if_weight_decay_unused(self):
+        """weight_decay is AdamW's alone: another solver would ignore a value set silently."""
+        if self.solver != "adamw" and self.weight_decay != WEIGHT_DECAY_DEFAULT:
+            warnings.warn(
+                f"weight_decay={self.weight_decay} is ignored by solver={self.solver!r}: it "
+                "is the decoupled decay of solver='adamw' only. Use alpha for an L2 "
+                "penalty, or solver='adamw'.",
+                UserWarning,
             )
 
     def _fitted_snapshot(self, owner):
@@ -581,6 +669,9 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         changed = [what for what in fitted
                    if option_key(fitted[what]) != option_key(asked[what])]
         if changed:
+            # the losses as the user spelled them ("log_loss"), not as they resolved
+            fitted["loss"] = getattr(self, "_loss_option", self._loss_name)
+            asked["loss"] = self.loss
             details = "; ".join(f"{what} {fitted[what]!r} fitted, {asked[what]!r} asked"
                                 for what in changed)
             raise ValueError(
@@ -650,18 +741,7 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
     def _validation_data(self, X, y, Y, weights, X_val, y_val, sample_weight_val, rng):
         """Validation set for this fit, or None; holds out a split of X if needed."""
         if X_val is not None:
-            check_numpy_inputs(X_val=X_val, y_val=y_val, sample_weight_val=sample_weight_val)
-            X_val, y_val = validate_data(self, X_val, y_val, accept_sparse=["csr", "csc"],
-                                         multi_output=True, reset=False,
-                                         dtype=(np.float64, np.float32))
-            X_val = X_val.astype(self._network.dtype, copy=False)
-            if sp.issparse(X_val):
-                X_val = X_val.tocsr()
-            Y_val = self._encode_targets(y_val, first_call=False)
-            self._check_validation_size(X_val.shape[0], "X_val has")
-            w_val = check_sample_weight(sample_weight_val, X_val.shape[0])
-            return {"X": X_val, "rows": None, "y": y_val, "Y": Y_val, "sample_weight": w_val,
-                    "train_rows": None}
+            return self._given_validation_data(X_val, y_val, sample_weight_val)
         if not self.early_stopping:
             return None
         # scikit-learn's split, from the same stream: stratified for a single output
@@ -692,6 +772,37 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 "sample_weight": None if weights is None else weights[val],
                 "train_rows": train}
 
+    def _given_validation_data(self, X_val, y_val, sample_weight_val):
+        """The validation set the user passed, checked; errors name X_val, y_val and
+        sample_weight_val, not the training arguments."""
+        check_numpy_inputs(X_val=X_val, y_val=y_val, sample_weight_val=sample_weight_val)
+        checked = check_array(X_val, accept_sparse=["csr", "csc"], input_name="X_val",
+                              dtype=(np.float64, np.float32), estimator=self)
+        # the feature names of X_val against those of X (ensure_2d=False: the number of
+        # features is compared below, in a message that names X_val)
+        validate_data(self, X_val, reset=False, skip_check_array=True, ensure_2d=False)
+        if checked.shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"X_val has {checked.shape[1]} features, but X had {self.n_features_in_}: "
+                "the validation set needs the training data's features."
+            )
+        y_val = check_array(y_val, accept_sparse="csr", ensure_2d=False, dtype=None,
+                            input_name="y_val", estimator=self)
+        if checked.shape[0] != y_val.shape[0]:
+            raise ValueError(
+                f"X_val has {checked.shape[0]} samples but y_val has {y_val.shape[0]}: pass "
+                "one target per validation sample."
+            )
+        X_val = checked.astype(self._network.dtype, copy=False)
+        if sp.issparse(X_val):
+            X_val = X_val.tocsr()
+        self._check_validation_targets(y_val)
+        Y_val = self._encode_targets(y_val, first_call=False)
+        self._check_validation_size(X_val.shape[0], "X_val has")
+        w_val = check_sample_weight(sample_weight_val, X_val.shape[0], "sample_weight_val")
+        return {"X": X_val, "rows": None, "y": y_val, "Y": Y_val, "sample_weight": w_val,
+                "train_rows": None}
+
     def _add_validation_scorer(self, validation):
         """What scores the validation set: ``scorer`` (None: the estimator's own score,
         computed from the outputs the training has at hand) and the ``scoring`` name."""
@@ -708,10 +819,25 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                     f"Choose a scorer for {'classifiers' if is_classifier(self) else 'regressors'}"
                     " (sklearn.metrics.get_scorer_names())."
                 )
+            self._check_scorer_task(scorer)
             validation["scorer"] = scorer
             rows = validation["rows"]
             # a scorer takes the validation rows themselves: a copy, made once
             validation["X_scored"] = validation["X"] if rows is None else validation["X"][rows]
+
+    def _check_scorer_task(self, scorer):
+        """Refuse a classification metric for a regressor and a regression one for a
+        classifier: it would fail at the first epoch's score, or score nonsense."""
+        task = _scorer_task(scorer)
+        own = "classification" if is_classifier(self) else "regression"
+        if task is None or task == own:
+            return
+        kind = "a classifier" if own == "classification" else "a regressor"
+        raise ValueError(
+            f"scoring={self.scoring!r} is a {task} metric, but {type(self).__name__} is "
+            f"{kind}. Choose a {own} scorer, e.g. {_SCORER_EXAMPLES[own]} "
+            "(sklearn.metrics.get_scorer_names() lists them all)."
+        )
 
     def _scored_on_validation(self, params, validation):
         """The ``scoring`` of the model with parameters ``params`` on the validation set.
@@ -926,6 +1052,28 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
                 "that y may contain, e.g. classes=np.unique(y_all)."
             )
 
+    def _check_validation_targets(self, y_val):
+        target_type = type_of_target(y_val)
+        multilabel = self._target_type == "multilabel-indicator"
+        if (target_type == "multilabel-indicator") != multilabel or (
+                multilabel and y_val.shape[1] != len(self.classes_)):
+            labels = f" with {len(self.classes_)} labels" if multilabel else ""
+            raise ValueError(
+                f"y_val has target type {target_type!r}, but the training y is "
+                f"{self._target_type!r}{labels}: pass validation targets of the same kind."
+            )
+        if multilabel:
+            return
+        check_classification_targets(y_val)
+        unseen = np.setdiff1d(np.unique(y_val), self.classes_)
+        if unseen.size:
+            raise ValueError(
+                f"y_val contains labels {unseen.tolist()} that the training y lacks "
+                f"(classes_ = {self.classes_.tolist()}): the model cannot predict a class "
+                "it was not trained on. Drop those samples from X_val and y_val, or train "
+                "on data that has every class."
+            )
+
     def _check_y(self, y):
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
@@ -980,6 +1128,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         self._label_binarizer = binarizer
         self._target_type = target_type
         self._loss_name = loss_name
+        self._loss_option = self.loss if isinstance(self.loss, str) else loss_name
         self.classes_ = binarizer.classes_
         self._two_softmax_units = softmax and len(self.classes_) == 2
         Y = self._binarized(encoded)
@@ -1004,6 +1153,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
     def _target_sample_weight(self, y, sample_weight, incremental):
         if self.class_weight is None:
             return sample_weight, 1.0
+        check_class_weight_form(self.class_weight, self._target_type)
         if self._target_type == "multilabel-indicator":
             codes, classes = np.asarray(y, dtype=int), np.array([0, 1])
         else:
@@ -1207,6 +1357,18 @@ class MLPRegressor(RegressorMixin, BaseMLP):
 
     def _resolve_loss_name(self):
         return self.loss
+
+    def _check_validation_targets(self, y_val):
+        n_outputs = 1 if y_val.ndim == 1 else y_val.shape[1]
+        if n_outputs != self.n_outputs_:
+            raise ValueError(
+                f"y_val has {n_outputs} outputs, but the training y has {self.n_outputs_}: "
+                "pass validation targets of the same shape."
+            )
+        if make_loss(self._loss_name, self).name == "poisson" and np.any(
+                np.asarray(y_val) < 0):
+            raise ValueError("loss='poisson' needs non-negative targets; y_val has negative "
+                             "values.")
 
     def _encode_targets(self, y, *, first_call, classes=None, same_classes=False):
         y = np.asarray(y)

@@ -389,6 +389,7 @@ class Network:
                 sample_weight = sample_weight.reshape(-1)
         Z, P = self.forward_train(X, dropout, rngs, counts)
         per_sample = loss.per_sample(Y, Z, P)
+        loss._check_finite("value", per_sample, Y, Z)  # a user's loss, before Z is overwritten
         delta = loss.output_delta(Y, Z, P, out=Z)
         m = Z.shape[-2]
         if self.n_models == 1:  # numbers, not arrays, for one model's small batches

@@ -62,10 +62,18 @@ def check_hidden_layer_sizes(hidden_layer_sizes):
 
 def check_dropout(dropout, n_hidden):
     """Return one dropout rate per hidden layer, each in [0, 1)."""
+    given = [float(dropout)] if isinstance(dropout, Real) else \
+        [float(rate) for rate in np.asarray(dropout, dtype=float).ravel()]
+    if n_hidden == 0 and any(rate > 0 for rate in given):
+        # a float and a list of one rate alike: nothing to drop from
+        raise ValueError(
+            f"dropout={dropout!r} drops hidden-layer outputs, but the network has no "
+            "hidden layer (hidden_layer_sizes=()). Set dropout=0, or add a hidden layer."
+        )
     if isinstance(dropout, Real):
         rates = [float(dropout)] * n_hidden
     else:
-        rates = [float(rate) for rate in np.asarray(dropout, dtype=float).ravel()]
+        rates = given
         if len(rates) != n_hidden:
             raise ValueError(
                 f"dropout has {len(rates)} rates but the network has {n_hidden} hidden "
@@ -76,7 +84,7 @@ def check_dropout(dropout, n_hidden):
     return rates
 
 
-def check_sample_weight(sample_weight, n_samples):
+def check_sample_weight(sample_weight, n_samples, name="sample_weight"):
     """Validate ``sample_weight`` into a new float array (the caller's is never modified).
 
     Parameters
@@ -86,6 +94,9 @@ def check_sample_weight(sample_weight, n_samples):
         sample the same.
     n_samples : int
         Number of samples the weights are for.
+    name : str, default="sample_weight"
+        The argument's name in the caller's call, for the error messages
+        (``"sample_weight_val"`` for the validation set's weights).
 
     Returns
     -------
@@ -105,29 +116,30 @@ def check_sample_weight(sample_weight, n_samples):
     weights = np.asarray(sample_weight)
     # numpy would cast complex to float by dropping the imaginary part, with only a warning
     if weights.dtype.kind == "c":
-        raise ValueError("sample_weight is complex; pass real, non-negative weights.")
+        raise ValueError(f"{name} is complex; pass real, non-negative weights.")
     if weights.dtype.kind in "USV":  # numpy would parse numeric strings
-        raise ValueError(f"sample_weight must be real numbers, got dtype {weights.dtype}.")
+        raise ValueError(f"{name} must be real numbers, got dtype {weights.dtype}.")
     try:
         weights = np.array(weights, dtype=np.float64)  # always a copy
     except (TypeError, ValueError) as error:  # strings, None, complex in an object array
         raise ValueError(
-            f"sample_weight must be real numbers; could not convert it to float ({error})."
+            f"{name} must be real numbers; could not convert it to float ({error})."
         ) from error
     if weights.ndim == 0:
         weights = np.full(n_samples, weights)
     if weights.shape != (n_samples,):
         raise ValueError(
-            f"sample_weight.shape == {weights.shape}, expected ({n_samples},): "
+            f"{name}.shape == {weights.shape}, expected ({n_samples},): "
             "pass one weight per sample."
         )
     if not np.all(np.isfinite(weights)):
-        raise ValueError("sample_weight contains NaN or infinity; pass finite weights.")
+        raise ValueError(f"{name} contains NaN or infinity; pass finite weights.")
     if np.any(weights < 0):
-        raise ValueError("Negative values in sample_weight; sample weights must be >= 0.")
+        raise ValueError(f"Negative values in {name}; sample weights must be >= 0.")
     if not np.any(weights > 0):
         raise ValueError(
-            "Sample weights must contain at least one non-zero number; all weights are zero."
+            f"Sample weights must contain at least one non-zero number; all weights in "
+            f"{name} are zero."
         )
     return weights
 

@@ -68,12 +68,12 @@ class Activation(BaseEstimator):
     # What the network calls, on its buffers.
     def forward(self, Z, out):
         """Write ``f(Z)`` to ``out`` and return it."""
-        out[...] = self._checked("value", self.value(_read_only(Z)), Z)
+        out[...] = self._checked("value", call_users_function(self, "value", z=Z), Z)
         return out
 
     def backward(self, A, delta, Z):
         """Multiply ``delta`` in place by ``f'(Z)`` and return it."""
-        delta *= self._checked("gradient", self.gradient(_read_only(Z)), Z)
+        delta *= self._checked("gradient", call_users_function(self, "gradient", z=Z), Z)
         return delta
 
     def _checked(self, method, result, Z):
@@ -91,6 +91,54 @@ def _read_only(Z):
     view = Z.view()  # a new array object: its flag leaves Z writable
     view.flags.writeable = False
     return view
+
+
+def call_users_function(obj, method, **inputs):
+    """``obj.<method>(*inputs)`` of a user's loss or activation, on read-only views.
+
+    The inputs are skmlp's training buffers, which a function writing into them would
+    corrupt: they are passed read-only, and numpy's bare "output array is read-only"
+    (or "assignment destination is read-only") becomes an error that names the
+    object, its method and the input it wrote into.
+
+    Parameters
+    ----------
+    obj : Loss or Activation
+    method : str
+        ``"value"`` or ``"gradient"``.
+    **inputs : ndarray
+        The arguments by the names the method's docstring gives them (``y``, ``z``).
+    """
+    try:
+        return getattr(obj, method)(*(_read_only(array) for array in inputs.values()))
+    except ValueError as error:
+        written = _written_inputs(obj, method, inputs) if "read-only" in str(error) else None
+        if written is None:
+            raise
+        names = " and ".join(written) if written else " or ".join(inputs)
+        good, bad = (("z = z - y", "z -= y") if "y" in inputs
+                     else ("np.maximum(z, 0)", "np.maximum(z, 0, out=z)"))
+        raise ValueError(
+            f"{type(obj).__name__}.{method} wrote into its input{'s' * (len(written) > 1)} "
+            f"{names} ({obj!r}): the arrays skmlp passes are its own training buffers, "
+            f"read-only. Return a new array instead (e.g. `{good}`, not `{bad}`), or work "
+            "on a copy (`z = z.copy()`)."
+        ) from error
+
+
+def _written_inputs(obj, method, inputs):
+    """The names of the inputs ``obj.<method>`` writes into, or None if it fails anyway.
+
+    Only to word an error: the method runs once more, on writable copies, which are
+    compared with the originals (an empty list when the write changed no value).
+    """
+    copies = {name: np.array(array) for name, array in inputs.items()}
+    try:
+        getattr(obj, method)(*copies.values())
+    except Exception:  # another failure than the write: the original error stands
+        return None
+    return [name for name in inputs
+            if not np.array_equal(copies[name], inputs[name], equal_nan=True)]
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ import numpy as np
 from scipy.special import xlogy
 from sklearn.base import BaseEstimator
 
-from .activations import OUTPUT_ACTIVATIONS, _read_only
+from .activations import OUTPUT_ACTIVATIONS, call_users_function
 
 
 class Loss(BaseEstimator):
@@ -122,7 +122,7 @@ class Loss(BaseEstimator):
     # (..., n_samples, n_outputs), with the models of a stack on a leading axis.
     def per_sample(self, Y, Z, P):
         """Per-sample losses of the engine's (stacked) arrays, shape ``(..., n_samples)``."""
-        values = np.asarray(self.value(_read_only_rows(Y), _read_only_rows(Z)))
+        values = np.asarray(call_users_function(self, "value", y=_rows(Y), z=_rows(Z)))
         expected = (int(np.prod(Z.shape[:-1])),)
         if values.shape != expected:
             raise ValueError(
@@ -137,20 +137,53 @@ class Loss(BaseEstimator):
 
         ``out`` may be ``Z`` itself: the gradient is computed before it is written.
         """
-        gradient = np.asarray(self.gradient(_read_only_rows(Y), _read_only_rows(Z)))
+        gradient = np.asarray(call_users_function(self, "gradient", y=_rows(Y), z=_rows(Z)))
         rows = (int(np.prod(Z.shape[:-1])), Z.shape[-1])
         if gradient.shape != rows:
             raise ValueError(
                 f"{self!r}.gradient(y, z) returned an array of shape {gradient.shape} for "
                 f"z of shape {rows}: it must return d loss / d z of the shape of z."
             )
+        self._check_finite("gradient", gradient, Y, Z)
         out[...] = gradient.reshape(Z.shape)
         return out
 
+    def _check_finite(self, method, result, Y, Z):
+        """Raise, naming this loss, where ``result`` of ``method`` is not finite for finite
+        ``Y`` and ``Z`` (the training's own arrays): the loss, not the learning rate, is
+        then to blame. Where ``Z`` is not finite training diverged, which the training
+        loop reports. The engine calls it on the training values (:meth:`per_sample`
+        also scores validation rows, padded with zeros that need not be targets).
+        """
+        not_finite = ~np.isfinite(result)
+        if not not_finite.any():
+            return
+        y, z = _rows(Y), _rows(Z)
+        found = result.reshape(len(z), -1)
+        blamed = (not_finite.reshape(found.shape).any(axis=1)
+                  & np.isfinite(y).all(axis=1) & np.isfinite(z).all(axis=1))
+        if not blamed.any():
+            return
+        i = int(np.flatnonzero(blamed)[0])
+        what = "NaN" if np.isnan(found[i]).any() else "inf"
+        raise ValueError(
+            f"loss={self!r}: its {method}(y, z) returned {what} for finite y and z (e.g. "
+            f"y={_brief(y[i])}, z={_brief(z[i])} gave {_brief(found[i])}): the loss itself is "
+            f"not finite there, the learning rate is not the cause. Make {method} finite for "
+            "every finite y and z (take the logs of probabilities from z stably, e.g. with "
+            "np.logaddexp or scipy.special.log_expit, and divide by nothing that can be 0). "
+            "If |z| is huge there, the fit diverged first: lower learning_rate_init or "
+            "scale the inputs."
+        )
 
-def _read_only_rows(A):
-    """``A`` as a read-only 2D ``(rows, n_outputs)`` array, for users' functions."""
-    return _read_only(A.reshape(-1, A.shape[-1]))
+
+def _rows(A):
+    """``A`` as a 2D ``(rows, n_outputs)`` array (a view), for users' functions."""
+    return A.reshape(-1, A.shape[-1])
+
+
+def _brief(row):
+    return np.array2string(np.asarray(row), precision=4, threshold=6)
 
 
 class _InPlaceLoss(Loss):
@@ -158,6 +191,10 @@ class _InPlaceLoss(Loss):
     :meth:`output_delta`), and :meth:`value` and :meth:`gradient` wrap those."""
 
     nonnegative = True
+
+    def _check_finite(self, method, result, Y, Z):
+        """The built-in losses are computed stably: a non-finite value or gradient comes
+        from non-finite (or overflowing) outputs, a diverged fit the training reports."""
 
     def value(self, y, z):
         y, z = _as_rows(y), _as_rows(z)

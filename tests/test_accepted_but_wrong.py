@@ -177,3 +177,169 @@ def test_lbfgs_that_stops_where_it_started_warns():
         warnings.simplefilter("error", ConvergenceWarning)
         MLPRegressor(solver="lbfgs", hidden_layer_sizes=(5,), max_iter=500,
                      random_state=2).fit(X, y)  # the same data, scaled: no warning
+
+
+@pytest.mark.parametrize("n_classes, fitted, asked", [
+    (3, "log_loss", "binary_crossentropy"),
+    (3, "binary_crossentropy", "log_loss"),
+    (2, "log_loss", "binary_crossentropy"),
+])
+def test_a_warm_start_refusal_names_the_losses_as_the_user_spelled_them(n_classes, fitted,
+                                                                        asked):
+    X, y = make_classification(n_samples=90, n_features=5, n_informative=3,
+                               n_classes=n_classes, random_state=0)
+    model = MLPClassifier(**SMALL, loss=fitted, warm_start=True).fit(X, y)
+    before = _params(model)
+    model.set_params(loss=asked)
+    for call in (model.fit, model.partial_fit):
+        with pytest.raises(ValueError, match=f"loss '{fitted}' fitted, '{asked}' asked") \
+                as raised:
+            call(X, y)
+        # not what log_loss resolves to
+        assert "categorical_crossentropy" not in str(raised.value)
+        assert "binary_log_loss" not in str(raised.value)
+    np.testing.assert_array_equal(_params(model), before)
+
+
+# ------------------------------------------- options accepted by one solver, not another
+def _refused_and_unchanged(model, X, y, match, call="fit"):
+    """``call`` raises ValueError matching ``match``; the fitted model stays bit-identical."""
+    before = (_params(model), model.n_iter_, list(model.loss_curve_))
+    with pytest.raises(ValueError, match=match):
+        getattr(model, call)(X, y)
+    np.testing.assert_array_equal(_params(model), before[0])
+    assert (model.n_iter_, model.loss_curve_) == before[1:]
+
+
+@pytest.mark.parametrize("change, refused", [
+    ({"learning_rate": "one_cycle"}, "learning_rate='one_cycle' schedules"),
+    ({"learning_rate": "cosine"}, "learning_rate='cosine' schedules"),
+    ({"warmup_epochs": 2}, "warmup_epochs=2 schedules"),
+    ({"learning_rate": "cosine", "warmup_epochs": 1},
+     "learning_rate='cosine' and warmup_epochs=1 schedule"),
+])
+def test_lbfgs_refuses_skmlps_schedules_as_it_refuses_clip_norm(regression, change, refused):
+    X, y = regression
+    model = MLPRegressor(**SMALL, solver="lbfgs").fit(X, y)
+    model.set_params(**change)
+    _refused_and_unchanged(model, X, y, rf"{refused} the steps of a stochastic solver .*"
+                                        r"solver='lbfgs' takes no such steps")
+    model.set_params(warm_start=True)
+    _refused_and_unchanged(model, X, y, "takes no such steps")
+
+
+@pytest.mark.parametrize("ignored", [{"learning_rate": "invscaling"},
+                                     {"learning_rate": "adaptive"}, {"momentum": 0.5},
+                                     {"power_t": 0.1}, {"beta_1": 0.5}])
+def test_lbfgs_ignores_what_scikit_learns_lbfgs_ignores(regression, ignored):
+    X, y = regression
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # no warning either
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = MLPRegressor(**SMALL, solver="lbfgs", **ignored).fit(X, y)
+    plain = MLPRegressor(**SMALL, solver="lbfgs").fit(X, y)
+    np.testing.assert_array_equal(_params(model), _params(plain))
+
+
+@pytest.mark.parametrize("warm_start", [False, True])
+def test_a_warmup_needs_epochs_after_it(regression, warm_start):
+    X, y = regression
+    model = MLPRegressor(**SMALL, learning_rate="cosine", warm_start=warm_start).fit(X, y)
+    model.set_params(warmup_epochs=SMALL["max_iter"])
+    _refused_and_unchanged(model, X, y, r"warmup_epochs=5 >= max_iter=5: no epoch would "
+                                        "follow the warmup")
+    model.set_params(warmup_epochs=SMALL["max_iter"] - 1).fit(X, y)  # one epoch after it
+    assert model.history_["learning_rate"][-1] == model.learning_rate_init
+    # partial_fit has no max_iter epochs: its warmup spans its first calls
+    streamed = MLPRegressor(**SMALL, warmup_epochs=8)
+    for _ in range(3):
+        streamed.partial_fit(X, y)
+    np.testing.assert_allclose(streamed.history_["learning_rate"],
+                               np.array([1, 2, 3]) / 9 * streamed.learning_rate_init)
+
+
+def test_one_cycle_refuses_a_warmup_of_its_own(classification):
+    X, y = classification
+    model = MLPClassifier(**SMALL, learning_rate="one_cycle").fit(X, y)
+    model.set_params(warmup_epochs=2)
+    # after 2 epochs up to 2/3 of learning_rate_init, one_cycle would restart at 1/25 of it
+    _refused_and_unchanged(model, X, y, r"warmup_epochs=2 with learning_rate='one_cycle': "
+                                        r"one_cycle warms up itself .* drop 17-fold")
+    model.set_params(learning_rate="cosine").fit(X, y)  # another schedule takes the warmup
+
+
+@pytest.mark.parametrize("fitted", [False, True])
+def test_partial_fit_refuses_one_cycle(classification, fitted):
+    X, y = classification
+    model = MLPClassifier(**SMALL, learning_rate="one_cycle")
+    if fitted:
+        model.fit(X, y)
+        _refused_and_unchanged(model, X, y, "partial_fit makes one pass per call with no "
+                                            "end known", call="partial_fit")
+    else:
+        with pytest.raises(ValueError, match="learning_rate='one_cycle' spans the max_iter "
+                                             "epochs of a fit"):
+            model.partial_fit(X, y, classes=np.unique(y))
+        assert not hasattr(model, "coefs_")
+    model.set_params(learning_rate="invscaling").partial_fit(X, y, classes=np.unique(y))
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam", "rmsprop", "adagrad", "lbfgs"])
+def test_weight_decay_without_adamw_warns_that_it_is_ignored(regression, solver):
+    X, y = regression
+    model = MLPRegressor(**SMALL, solver=solver, weight_decay=0.3)
+    with pytest.warns(UserWarning, match=rf"weight_decay=0.3 is ignored by solver='{solver}'"
+                                         r".*Use alpha for an L2 penalty, or solver='adamw'"):
+        model.fit(X, y)
+    plain = MLPRegressor(**SMALL, solver=solver).fit(X, y)
+    np.testing.assert_array_equal(_params(model), _params(plain))  # ignored indeed
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        MLPRegressor(**SMALL, solver="adamw", weight_decay=0.3).fit(X, y)
+        MLPRegressor(**SMALL, solver=solver).fit(X, y)  # the default: nothing set, no warning
+
+
+# ------------------------------------------------------------ refusals in a search
+@pytest.mark.parametrize("grid", [
+    {"solver": ["adam", "lbfgs"], "learning_rate": ["constant", "one_cycle"]},
+    {"warmup_epochs": [0, 2, SMALL["max_iter"]]},
+    {"learning_rate": ["one_cycle", "cosine"], "warmup_epochs": [0, 1]},
+    {"hidden_layer_sizes": [(), (4,)], "dropout": [0.0, 0.3]},
+    {"class_weight": [None, [{0: 2.0}]]},
+    {"scoring": [None, "r2"], "early_stopping": [True]},
+], ids=["lbfgs-one_cycle", "warmup-max_iter", "one_cycle-warmup", "dropout-no-hidden",
+        "class_weight-list", "scoring-r2"])
+def test_refused_candidates_get_error_score_as_in_scikit_learn(classification, grid):
+    from sklearn.exceptions import FitFailedWarning
+    from sklearn.model_selection import GridSearchCV as SklearnGridSearchCV
+
+    from skmlp.model_selection import GridSearchCV
+
+    X, y = classification
+    estimator = MLPClassifier(**SMALL)
+    scores = []
+    for Search in (GridSearchCV, SklearnGridSearchCV):
+        search = Search(estimator, grid, cv=3, error_score=np.nan)
+        with pytest.warns(FitFailedWarning, match="fits failed"):
+            search.fit(X, y)
+        scores.append(search.cv_results_["mean_test_score"])
+    np.testing.assert_allclose(*scores, rtol=1e-6)  # NaN where scikit-learn's has NaN
+    assert np.isnan(scores[0]).any() and np.isfinite(scores[0]).any()
+    with pytest.raises(ValueError):
+        GridSearchCV(estimator, grid, cv=3, error_score="raise").fit(X, y)
+
+
+def test_a_grid_over_solver_with_what_lbfgs_ignores_runs_as_in_scikit_learn(classification):
+    from sklearn.exceptions import FitFailedWarning
+
+    from skmlp.model_selection import GridSearchCV
+
+    X, y = classification
+    grid = {"solver": ["sgd", "adam", "lbfgs"], "learning_rate": ["invscaling", "adaptive"],
+            "momentum": [0.5], "power_t": [0.3]}
+    search = GridSearchCV(MLPClassifier(**SMALL), grid, cv=3, error_score=np.nan)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FitFailedWarning)
+        search.fit(X, y)
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()

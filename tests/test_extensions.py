@@ -243,6 +243,61 @@ def test_a_broken_object_is_refused_clearly_and_changes_nothing(params, match):
         np.testing.assert_equal(getattr(model, name), getattr(restored, name))
 
 
+class _WritesIntoY(HalfSquaredError):
+    def gradient(self, y, z):
+        y -= z  # writes into the targets
+        return -y
+
+
+class _WritesIntoZ(Tanh):
+    def value(self, z):
+        return np.tanh(z, out=z)
+
+
+@pytest.mark.parametrize("params, match", [
+    (dict(loss=_InPlace()), r"_InPlace.gradient wrote into its input z \(_InPlace\(\)\)"),
+    (dict(loss=_WritesIntoY()), r"_WritesIntoY.gradient wrote into its input y "),
+    (dict(activation=_WritesIntoZ()), r"_WritesIntoZ.value wrote into its input z "),
+])
+def test_a_function_writing_into_its_input_is_named_with_what_to_do(params, match):
+    model = MLPRegressor(**FAST, **params)
+    with pytest.raises(ValueError, match=match) as raised:
+        model.fit(X_REG, y_REG)
+    assert "Return a new array instead" in str(raised.value)
+    assert "read-only" in str(raised.value.__cause__)  # numpy's own error, kept as the cause
+    assert not hasattr(model, "coefs_")
+
+
+class _NaNWherePositive(HalfSquaredError):
+    """A bug: NaN for every sample whose first output is positive."""
+
+    def value(self, y, z):
+        return np.where(z[:, 0] > 0, np.nan, super().value(y, z))
+
+
+class _NaNGradientWherePositive(HalfSquaredError):
+    def gradient(self, y, z):
+        return np.where(z > 0, np.nan, super().gradient(y, z))
+
+
+@pytest.mark.parametrize("solver", ["adam", "lbfgs"])
+@pytest.mark.parametrize("loss, method", [(_NaNWherePositive(), "value"),
+                                          (_NaNGradientWherePositive(), "gradient")])
+def test_a_loss_that_is_nan_on_finite_outputs_is_named_not_the_learning_rate(loss, method,
+                                                                               solver):
+    model = MLPRegressor(**{**FAST, "solver": solver}).fit(X_REG, y_REG)
+    state = pickle.dumps(model)
+    model.set_params(loss=loss)
+    name = type(loss).__name__
+    with pytest.raises(ValueError, match=rf"loss={name}\(\): its {method}\(y, z\) returned "
+                                         "NaN for finite y and z") as raised:
+        model.fit(X_REG, y_REG)
+    assert "the learning rate is not the cause" in str(raised.value)
+    restored = pickle.loads(state)
+    for attribute in ("coefs_", "intercepts_", "loss_curve_", "n_iter_", "t_"):
+        np.testing.assert_equal(getattr(model, attribute), getattr(restored, attribute))
+
+
 def test_a_classifier_refuses_a_loss_without_class_probabilities():
     with pytest.raises(ValueError, match="a classifier cannot use.*'logistic', 'softmax'"):
         MLPClassifier(**FAST, loss=HalfSquaredError()).fit(X_CLS, y_CLS)
@@ -300,7 +355,7 @@ class _RaisingGradient(HalfSquaredError):
         raise TypeError("a bug in the user's gradient")
 
 
-@pytest.mark.parametrize("broken", [Loss(), _RaisingGradient()])
+@pytest.mark.parametrize("broken", [Loss(), _RaisingGradient(), _NaNWherePositive()])
 def test_a_broken_loss_fails_its_candidates_in_a_fused_search_as_in_scikit_learn(broken):
     from sklearn.exceptions import FitFailedWarning
 
@@ -315,7 +370,7 @@ def test_a_broken_loss_fails_its_candidates_in_a_fused_search_as_in_scikit_learn
         results.append(search.cv_results_["mean_test_score"])
     np.testing.assert_allclose(*results, rtol=1e-6)
     assert np.isnan(results[0][0]) and np.isfinite(results[0][1])
-    with pytest.raises((TypeError, NotImplementedError)):
+    with pytest.raises((TypeError, NotImplementedError, ValueError)):
         GridSearchCV(estimator, grid, cv=cv, error_score="raise").fit(X_REG, y_REG)
 
 

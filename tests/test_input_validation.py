@@ -475,3 +475,84 @@ def test_lbfgs_refuses_clip_norm():
     with pytest.raises(ValueError, match="clip_norm clips the gradient of each step"):
         model.fit(X, y)
     assert not hasattr(model, "coefs_")
+
+
+# ------------------------------------------------------ errors name the validation set
+@pytest.mark.parametrize("Estimator", [MLPClassifier, MLPRegressor])
+@pytest.mark.parametrize("where", ["X_val", "y_val"])
+def test_nan_in_the_validation_set_names_x_val_or_y_val(data, Estimator, where):
+    X, y = data
+    X_val, y_val = X[:30].copy(), y[:30].astype(float)
+    (X_val[3] if where == "X_val" else y_val)[...] = np.nan
+    model = Estimator(hidden_layer_sizes=(4,), max_iter=2, random_state=0).fit(X, y)
+    state = _fitted_state(model)
+    with pytest.raises(ValueError, match=f"Input {where} contains NaN"):
+        model.fit(X, y, X_val=X_val, y_val=y_val)
+    _assert_state_unchanged(model, state)
+
+
+def test_validation_set_of_the_wrong_shape_names_it(data):
+    X, y = data
+    model = MLPClassifier(hidden_layer_sizes=(4,), max_iter=2)
+    with pytest.raises(ValueError, match="X_val has 5 features, but X had 6"):
+        model.fit(X, y, X_val=X[:30, :5], y_val=y[:30])
+    with pytest.raises(ValueError, match="X_val has 30 samples but y_val has 29"):
+        model.fit(X, y, X_val=X[:30], y_val=y[:29])
+    with pytest.raises(ValueError, match="y_val has 2 outputs, but the training y has 1"):
+        MLPRegressor(max_iter=2).fit(X, y, X_val=X, y_val=np.c_[y, y])
+    with pytest.raises(ValueError, match=r"sample_weight_val.shape == \(29,\), expected \(30,\)"):
+        model.fit(X, y, X_val=X[:30], y_val=y[:30], sample_weight_val=np.ones(29))
+    with pytest.raises(ValueError, match="Negative values in sample_weight_val"):
+        model.fit(X, y, X_val=X[:30], y_val=y[:30], sample_weight_val=-np.ones(30))
+    assert not hasattr(model, "coefs_")
+
+
+def test_unseen_labels_in_y_val_are_named_as_such(data):
+    X, y = data
+    model = MLPClassifier(hidden_layer_sizes=(4,), max_iter=2, random_state=0)
+    with pytest.raises(ValueError, match=r"y_val contains labels \[2\] that the training y "
+                                         r"lacks \(classes_ = \[0, 1\]\).*Drop those samples"):
+        model.fit(X[y < 2], y[y < 2], X_val=X, y_val=y)
+    assert not hasattr(model, "coefs_")
+    with pytest.raises(ValueError, match="y_val has target type 'multilabel-indicator', but "
+                                         "the training y is 'multiclass'"):
+        model.fit(X, y, X_val=X, y_val=np.c_[y == 0, y == 1].astype(int))
+
+
+# ------------------------------------------------- options accepted inconsistently
+@pytest.mark.parametrize("dropout", [0.5, [0.5]])
+def test_dropout_without_a_hidden_layer_is_refused_as_float_or_list(data, dropout):
+    X, y = data
+    model = MLPClassifier(hidden_layer_sizes=(), max_iter=2, random_state=0).fit(X, y)
+    state = _fitted_state(model)
+    model.set_params(dropout=dropout)
+    with pytest.raises(ValueError, match=r"drops hidden-layer outputs, but the network has "
+                                         r"no hidden layer \(hidden_layer_sizes=\(\)\)"):
+        model.fit(X, y)
+    _assert_state_unchanged(model, state)
+    for nothing_dropped in (0, 0.0, []):
+        MLPClassifier(hidden_layer_sizes=(), max_iter=2, dropout=nothing_dropped).fit(X, y)
+
+
+@pytest.mark.parametrize("binary", [False, True])
+def test_the_multilabel_form_of_class_weight_is_refused_for_one_output(data, binary):
+    X, y = data
+    if binary:
+        X, y = X[y < 2], y[y < 2]
+    target_type = "binary" if binary else "multiclass"
+    model = MLPClassifier(hidden_layer_sizes=(4,), max_iter=2, random_state=0).fit(X, y)
+    state = _fitted_state(model)
+    model.set_params(class_weight=[{0: 1.0, 1: 3.0}])
+    with pytest.raises(ValueError, match=rf"class_weight is a list of 1 dict, the form for "
+                                         rf"multilabel y \(one per label\), but y is "
+                                         rf"{target_type}: pass the dict itself, "
+                                         r"class_weight=\{0: 1.0, 1: 3.0\}"):
+        model.fit(X, y)
+    _assert_state_unchanged(model, state)
+    model.set_params(class_weight=[{0: 1.0}, "balanced"])
+    with pytest.raises(ValueError, match="list of 2 dicts, the form for multilabel y"):
+        model.partial_fit(X, y)
+    _assert_state_unchanged(model, state)
+    X_ml, Y_ml = make_multilabel_data()  # where the list is the right form
+    MLPClassifier(hidden_layer_sizes=(4,), max_iter=2,
+                  class_weight=[{1: 2.0}, "balanced", {0: 1.0}]).fit(X_ml, Y_ml)

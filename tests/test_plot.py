@@ -126,3 +126,22 @@ def test_bad_arguments_and_unfitted_estimators_raise(classifier):
         LossCurveDisplay.from_estimator(MLPClassifier())
     with pytest.raises(TypeError, match="Expected a fitted skmlp"):
         LossCurveDisplay.from_estimator(StandardScaler())
+
+
+@pytest.mark.parametrize("make", [lambda est: est, lambda est: make_pipeline(StandardScaler(),
+                                                                             est)],
+                         ids=["estimator", "pipeline"])
+def test_scikit_learns_mlp_is_told_apart_from_skmlps(make):
+    from sklearn.neural_network import MLPClassifier as SklearnMLPClassifier
+
+    X, y = make_classification(n_samples=60, n_features=4, random_state=0)
+    theirs = make(SklearnMLPClassifier(hidden_layer_sizes=(3,), max_iter=3)).fit(X, y)
+    with pytest.raises(TypeError) as raised:
+        LossCurveDisplay.from_estimator(theirs)
+    message = str(raised.value)
+    assert "expected MLPClassifier, got MLPClassifier" not in message.lower()
+    assert "Expected a fitted skmlp.MLPClassifier or skmlp.MLPRegressor" in message
+    assert "got sklearn.neural_network.MLPClassifier." in message
+    assert "fit skmlp.MLPClassifier instead" in message and "loss_curve_" in message
+    with pytest.raises(TypeError, match=r"got sklearn.preprocessing.StandardScaler\.$"):
+        ParameterTrajectoryDisplay.from_estimator(StandardScaler())

@@ -182,3 +182,51 @@ def test_a_failing_scorer_fails_its_candidate_only_as_in_scikit_learn(stacks, gr
     assert np.isnan(ours.cv_results_["mean_test_score"][1])
     with pytest.raises(RuntimeError, match="always fails"):  # a plain fit raises it
         MLPRegressor(**FAST, scoring=_fails).fit(X_REG, y_REG)
+
+
+@pytest.mark.parametrize("Estimator, X, y, scoring, task", [
+    (MLPRegressor, X_REG, y_REG, "accuracy", "classification"),
+    (MLPRegressor, X_REG, y_REG, make_scorer(f1_score, average="macro"), "classification"),
+    (MLPClassifier, X_CLS, y_CLS, "r2", "regression"),
+    (MLPClassifier, X_CLS, y_CLS, "neg_mean_squared_error", "regression"),
+    (MLPClassifier, X_CLS, y_CLS, make_scorer(mean_pinball_loss), "regression"),
+], ids=["accuracy-regressor", "f1-regressor", "r2-classifier", "mse-classifier",
+        "pinball-classifier"])
+def test_a_scorer_of_the_other_task_is_refused_before_training(Estimator, X, y, scoring,
+                                                               task):
+    model = Estimator(**FAST).fit(X, y)
+    before = ([a.copy() for a in model.coefs_], model.n_iter_, list(model.loss_curve_))
+    model.set_params(scoring=scoring)
+    suggested = "'r2'" if Estimator is MLPRegressor else "'accuracy'"
+    with pytest.raises(ValueError, match=rf"is a {task} metric, but {Estimator.__name__} is "
+                                         rf"a .*e.g. {suggested}"):
+        model.fit(X, y)
+    for old, new in zip(before[0], model.coefs_, strict=True):
+        np.testing.assert_array_equal(old, new)
+    assert (model.n_iter_, model.loss_curve_) == before[1:]
+
+
+def test_a_scorer_of_unknown_task_is_left_alone():
+    def n_samples(estimator, X, y):  # neither a classification nor a regression metric
+        return float(len(y))
+
+    model = MLPRegressor(**FAST, scoring=n_samples).fit(X_REG, y_REG)
+    assert model.validation_scores_[0] > 0
+
+
+def test_a_scorer_of_the_other_task_fails_its_candidates_as_in_scikit_learn():
+    from sklearn.exceptions import FitFailedWarning
+
+    estimator = MLPRegressor(**{**FAST, "max_iter": 3})
+    grid = {"scoring": [None, "accuracy"]}
+    cv = KFold(3, shuffle=True, random_state=0)
+    results = []
+    for Search in (GridSearchCV, SklearnGridSearchCV):
+        search = Search(estimator, grid, cv=cv, error_score=np.nan)
+        with pytest.warns(FitFailedWarning, match="(?s)3 fits failed.*is a classification metric"):
+            search.fit(X_REG, y_REG)
+        results.append(search.cv_results_["mean_test_score"])
+    np.testing.assert_allclose(*results, rtol=1e-6)
+    assert np.isfinite(results[0][0]) and np.isnan(results[0][1])
+    with pytest.raises(ValueError, match="is a classification metric"):
+        GridSearchCV(estimator, grid, cv=cv, error_score="raise").fit(X_REG, y_REG)

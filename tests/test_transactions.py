@@ -276,3 +276,65 @@ def test_callbacks_fitted_estimator_is_the_model_being_trained(classification):
     clf = MLPClassifier(**SMALL).fit(pd.DataFrame(X), y)
     clf.set_callbacks(PredictEachEpoch()).fit(X, y)
     assert [len(m.history_["loss"]) for m in seen] == list(range(1, SMALL["max_iter"] + 1))
+
+
+# each refusal of issue 18: the fitted model it is asked of stays bit-identical
+REFUSALS = [
+    pytest.param(dict(solver="lbfgs"), dict(learning_rate="one_cycle"), {},
+                 "takes no such steps", id="lbfgs-one_cycle"),
+    pytest.param(dict(solver="lbfgs"), dict(warmup_epochs=2), {}, "takes no such steps",
+                 id="lbfgs-warmup"),
+    pytest.param({}, dict(warmup_epochs=SMALL["max_iter"]), {}, "no epoch would follow",
+                 id="warmup-max_iter"),
+    pytest.param(dict(learning_rate="one_cycle"), dict(warmup_epochs=1), {},
+                 "one_cycle warms up itself", id="one_cycle-warmup"),
+    pytest.param(dict(hidden_layer_sizes=()), dict(dropout=0.5), {}, "no hidden layer",
+                 id="dropout-no-hidden-layer"),
+    pytest.param({}, dict(class_weight=[{0: 2.0}]), {}, "the form for multilabel y",
+                 id="class_weight-list"),
+    pytest.param({}, dict(scoring="r2", early_stopping=True), {}, "is a regression metric",
+                 id="scoring-r2"),
+    pytest.param({}, {}, dict(X_val="nan"), "Input X_val contains NaN", id="X_val-nan"),
+    pytest.param({}, {}, dict(y_val=[9]), r"y_val contains labels \[9\]", id="y_val-label"),
+    pytest.param({}, {}, dict(sample_weight_val=2), r"sample_weight_val.shape",
+                 id="sample_weight_val-length"),
+]
+
+
+def _validation_set(X, y, given):
+    X_val, y_val = X[:20].copy(), y[:20].copy()
+    if given.get("X_val") == "nan":
+        X_val[0, 0] = np.nan
+    if "y_val" in given:
+        y_val[0] = given["y_val"][0]
+    if "sample_weight_val" in given:
+        return dict(X_val=X_val, y_val=y_val,
+                    sample_weight_val=np.ones(len(X_val) + given["sample_weight_val"]))
+    return dict(X_val=X_val, y_val=y_val) if given else {}
+
+
+@pytest.mark.parametrize("warm_start", [False, True])
+@pytest.mark.parametrize("fitted_with, change, fit_params, match", REFUSALS)
+def test_a_refused_fit_leaves_the_fitted_model_bit_identical(classification, fitted_with,
+                                                             change, fit_params, match,
+                                                             warm_start):
+    X, y = classification
+    clf = MLPClassifier(**{**SMALL, **fitted_with}).fit(X, y)
+    before = _snapshot(clf, X)
+    clf.set_params(warm_start=warm_start, **change)
+    with pytest.raises(ValueError, match=match):
+        clf.fit(X, y, **_validation_set(X, y, fit_params))
+    _assert_unchanged(clf, before, X)
+
+
+def test_a_refused_partial_fit_leaves_the_model_bit_identical(classification):
+    X, y = classification
+    clf = MLPClassifier(**SMALL, learning_rate="one_cycle").fit(X, y)
+    before = _snapshot(clf, X)
+    with pytest.raises(ValueError, match="partial_fit makes one pass per call"):
+        clf.partial_fit(X, y)
+    _assert_unchanged(clf, before, X)
+    clf.set_params(learning_rate="constant", class_weight=[{0: 2.0}])
+    with pytest.raises(ValueError, match="the form for multilabel y"):
+        clf.partial_fit(X, y)
+    _assert_unchanged(clf, before, X)

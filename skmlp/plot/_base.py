@@ -29,12 +29,32 @@ def fitted_mlp(estimator):
     if hasattr(estimator, "steps"):
         estimator = estimator[-1]
     if not isinstance(estimator, BaseMLP):
+        name = _public_name(type(estimator))
+        advice = ""
+        if type(estimator).__name__ in ("MLPClassifier", "MLPRegressor"):
+            # another library's class of the same name (scikit-learn's): say what to do
+            advice = (
+                f" skmlp.plot reads the history_ that skmlp's estimators record, which "
+                f"{name} does not keep: fit skmlp.{type(estimator).__name__} instead (it "
+                "takes scikit-learn's parameters), or plot the estimator's loss_curve_ "
+                "with matplotlib."
+            )
         raise TypeError(
-            f"Expected a fitted skmlp MLPClassifier/MLPRegressor (or a Pipeline ending in one), "
-            f"got {type(estimator).__name__}."
+            "Expected a fitted skmlp.MLPClassifier or skmlp.MLPRegressor (or a Pipeline "
+            f"ending in one), got {name}.{advice}"
         )
     check_is_fitted(estimator, "history_")
     return estimator
+
+
+def _public_name(cls):
+    """``cls`` as users import it: its module's path up to the first private part."""
+    public = []
+    for part in cls.__module__.split("."):
+        if part.startswith("_"):
+            break
+        public.append(part)
+    return ".".join([*public, cls.__qualname__])
 
 
 def check_option(name, value, options):
