@@ -56,8 +56,9 @@ plt.show()
 # Schedules
 # ---------
 # ``invscaling`` divides the rate by ``epoch ** power_t``, ``cosine`` anneals it to 0 at
-# ``max_iter``, ``adaptive`` divides it by 5 whenever the loss stalls for
-# ``n_iter_no_change`` epochs (here 5, with ``tol=1e-3``). ``constant`` and
+# ``max_iter``, ``adaptive`` divides it by 5 whenever the loss stalls, that is fails
+# to improve by ``tol`` for more than ``n_iter_no_change`` epochs in a row (here 6
+# epochs: ``n_iter_no_change=5``, ``tol=1e-3``). ``constant`` and
 # ``adaptive`` take the same steps until the first stall, so their curves coincide up
 # to there; ``adaptive`` is dashed to keep the line underneath it visible.
 # ``one_cycle`` (PyTorch's OneCycleLR) rises to ``learning_rate_init`` over the first
