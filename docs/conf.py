@@ -32,6 +32,9 @@ extensions = [
     "sphinx.ext.autosummary",
     "sphinx.ext.intersphinx",
     "sphinx.ext.mathjax",
+    # MathJax 3 shipped in a wheel: it sets mathjax_path to a copy in _static, so the
+    # formulas render without network (sphinx.ext.mathjax alone loads it from a CDN)
+    "sphinx-mathjax-offline",
     "numpydoc",
     "myst_parser",
     "sphinx_gallery.gen_gallery",
