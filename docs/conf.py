@@ -15,6 +15,8 @@ import sys
 import zlib
 from pathlib import Path
 
+from sphinx_gallery.sorting import ExplicitOrder
+
 import skmlp
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,6 +74,24 @@ html_theme = "pydata_sphinx_theme"
 html_title = f"skmlp {release}"
 html_theme_options = {"navigation_with_keys": False, "show_toc_level": 2}
 
+#: The gallery's order: the quickstart, then the user guide's order. An example missing
+#: here comes last (tests/test_examples.py checks that none is missing).
+GALLERY_ORDER = [
+    "plot_quickstart.py",
+    "plot_initializers.py",
+    "plot_huber_vs_squared_error.py",
+    "plot_bce_vs_cce.py",
+    "plot_optimizers_and_schedules.py",
+    "plot_dropout_and_l2.py",
+    "plot_early_stopping.py",
+    "plot_partial_fit_streaming.py",
+    "plot_biases_during_training.py",
+    "plot_grid_search_pipeline.py",
+    "plot_fused_search.py",
+    "plot_custom_loss.py",
+    "plot_dask_larger_than_memory.py",
+]
+
 sphinx_gallery_conf = {
     "examples_dirs": str(ROOT / "examples"),
     "gallery_dirs": "auto_examples",
@@ -79,7 +99,7 @@ sphinx_gallery_conf = {
     "abort_on_example_error": True,
     "download_all_examples": False,
     "remove_config_comments": True,
-    "within_subsection_order": "FileNameSortKey",
+    "within_subsection_order": ExplicitOrder([*GALLERY_ORDER, "*"]),
 }
 
 
