@@ -89,7 +89,8 @@ restored = ax.axvline(restored_epoch, color="k", linestyle=":",
                           else ": the best score"))
 ax.set_title("MLPClassifier on digits, a fifth of the training labels random")
 handles = [*display.lines_.values(), *ax.patches, restored]
-# below the axes: inside, it would cover the curves
+# one legend for all, below the axes instead of the display's (on its score axes)
+display.score_ax_.get_legend().remove()
 ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=2,
           fontsize="small")
 plt.show()
