@@ -16,12 +16,18 @@ import zlib
 from pathlib import Path
 
 from sphinx_gallery.sorting import ExplicitOrder
+from threadpoolctl import threadpool_limits
 
 import skmlp
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("MPLBACKEND", "Agg")  # the gallery draws without a display
+# The gallery's networks are small, and small matrix products run fastest on one BLAS
+# thread: with more, OpenBLAS's threads wait on each other at every product, and on a
+# machine whose cores were busy the examples took several times longer (the tests of
+# the examples run them on one thread too).
+threadpool_limits(limits=1)
 
 project = "skmlp"
 author = "skmlp developers"
@@ -73,6 +79,8 @@ myst_heading_anchors = 3
 html_theme = "pydata_sphinx_theme"
 html_title = f"skmlp {release}"
 html_theme_options = {"navigation_with_keys": False, "show_toc_level": 2}
+# Pages without subpages have no section navigation: no empty sidebar beside them
+html_sidebars = {"index": [], "reference": [], "performance": []}
 
 #: The gallery's order: the quickstart, then the user guide's order. An example missing
 #: here comes last (tests/test_examples.py checks that none is missing).
@@ -100,6 +108,9 @@ sphinx_gallery_conf = {
     "download_all_examples": False,
     "remove_config_comments": True,
     "within_subsection_order": ExplicitOrder([*GALLERY_ORDER, "*"]),
+    # its page of execution times loads jQuery and DataTables from CDNs; the site is
+    # read offline too
+    "write_computation_times": False,
 }
 
 
