@@ -15,11 +15,19 @@ import sys
 import zlib
 from pathlib import Path
 
+from sphinx_gallery.sorting import ExplicitOrder
+from threadpoolctl import threadpool_limits
+
 import skmlp
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("MPLBACKEND", "Agg")  # the gallery draws without a display
+# The gallery's networks are small, and small matrix products run fastest on one BLAS
+# thread: with more, OpenBLAS's threads wait on each other at every product, and on a
+# machine whose cores were busy the examples took several times longer (the tests of
+# the examples run them on one thread too).
+threadpool_limits(limits=1)
 
 project = "skmlp"
 author = "skmlp developers"
@@ -32,6 +40,9 @@ extensions = [
     "sphinx.ext.autosummary",
     "sphinx.ext.intersphinx",
     "sphinx.ext.mathjax",
+    # MathJax 3 shipped in a wheel: it sets mathjax_path to a copy in _static, so the
+    # formulas render without network (sphinx.ext.mathjax alone loads it from a CDN)
+    "sphinx-mathjax-offline",
     "numpydoc",
     "myst_parser",
     "sphinx_gallery.gen_gallery",
@@ -68,6 +79,26 @@ myst_heading_anchors = 3
 html_theme = "pydata_sphinx_theme"
 html_title = f"skmlp {release}"
 html_theme_options = {"navigation_with_keys": False, "show_toc_level": 2}
+# Pages without subpages have no section navigation: no empty sidebar beside them
+html_sidebars = {"index": [], "reference": [], "performance": []}
+
+#: The gallery's order: the quickstart, then the user guide's order. An example missing
+#: here comes last (tests/test_examples.py checks that none is missing).
+GALLERY_ORDER = [
+    "plot_quickstart.py",
+    "plot_initializers.py",
+    "plot_huber_vs_squared_error.py",
+    "plot_bce_vs_cce.py",
+    "plot_optimizers_and_schedules.py",
+    "plot_dropout_and_l2.py",
+    "plot_early_stopping.py",
+    "plot_partial_fit_streaming.py",
+    "plot_biases_during_training.py",
+    "plot_grid_search_pipeline.py",
+    "plot_fused_search.py",
+    "plot_custom_loss.py",
+    "plot_dask_larger_than_memory.py",
+]
 
 sphinx_gallery_conf = {
     "examples_dirs": str(ROOT / "examples"),
@@ -76,7 +107,10 @@ sphinx_gallery_conf = {
     "abort_on_example_error": True,
     "download_all_examples": False,
     "remove_config_comments": True,
-    "within_subsection_order": "FileNameSortKey",
+    "within_subsection_order": ExplicitOrder([*GALLERY_ORDER, "*"]),
+    # its page of execution times loads jQuery and DataTables from CDNs; the site is
+    # read offline too
+    "write_computation_times": False,
 }
 
 

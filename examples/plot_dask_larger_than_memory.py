@@ -4,10 +4,11 @@ Training on a larger-than-memory array with dask-ml
 =====================================================
 
 dask-ml's :class:`~dask_ml.wrappers.Incremental` feeds a dask array to an estimator's
-``partial_fit`` one block at a time. Here the array is 2 million rows by 100 float32
-features (763 MiB) that never exist at once: each block is generated from a seed when
-its task runs, trained on, and released. Needs the ``distributed`` extra: from the
-root of a source checkout, ``pip install ".[plot,distributed]"``.
+``partial_fit`` one block at a time. Here the array is a million rows by 100 float32
+features (381 MiB) that never exist at once: each block is generated from a seed when
+its task runs, trained on, and released; a larger array only takes more blocks. Needs
+the ``distributed`` extra: from the root of a source checkout,
+``pip install ".[plot,distributed]"``.
 """
 
 # %%
@@ -26,7 +27,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from skmlp import MLPClassifier
 
-N_ROWS, N_FEATURES, CHUNK, N_CLASSES = 2_000_000, 100, 100_000, 5
+N_ROWS, N_FEATURES, CHUNK, N_CLASSES = 1_000_000, 100, 50_000, 5
 TRUTH = np.random.default_rng(0).normal(size=(N_FEATURES, N_CLASSES)).astype(np.float32)
 
 
@@ -65,17 +66,18 @@ seconds = time.perf_counter() - start
 peak = tracemalloc.get_traced_memory()[1] / 2**20
 tracemalloc.stop()
 mlp = streamed.estimator_
+array_mib = N_ROWS * N_FEATURES * 4 / 2**20
 print(f"{mlp.t_:,} samples in {seconds:.1f} s; test accuracy {mlp.score(X_test, y_test):.4f}; "
-      f"at most {peak:.0f} MiB allocated at once (the array would be 763 MiB)")
+      f"at most {peak:.0f} MiB allocated at once (the array would be {array_mib:.0f} MiB)")
 
 # %%
-# Where the data fits, compare with an in-memory fit on 200k rows (5 epochs).
+# Where the data fits, compare with an in-memory fit on 100k rows (5 epochs).
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", ConvergenceWarning)
-    X_small = chunk(10**7, 200_000)
+    X_small = chunk(10**7, 100_000)
     in_memory = MLPClassifier(hidden_layer_sizes=(64,), batch_size=256, max_iter=5,
                               random_state=0).fit(X_small, labels(X_small))
-print(f"in memory, 200k rows x 5 epochs: test accuracy {in_memory.score(X_test, y_test):.4f}")
+print(f"in memory, 100k rows x 5 epochs: test accuracy {in_memory.score(X_test, y_test):.4f}")
 
 # %%
 # Each ``partial_fit`` call is one entry of ``history_``: the loss of every block.

@@ -70,17 +70,27 @@ print(f"test accuracy (clean labels): {stopped.score(X_test, y_test):.4f} with e
 
 # %%
 # The validation accuracy (dashed, right axis) levels off and the validation loss
-# starts to rise: the network has begun to fit the wrong labels. The dotted line marks the
-# restored epoch, the shaded band the epochs without an improvement before the stop.
+# starts to rise: the network has begun to fit the wrong labels. The shaded band covers
+# the ``n_iter_no_change + 1`` epochs after the last improvement, none of which beat the
+# best score by ``tol``; the run stopped at the last of them. The dotted line marks the
+# restored epoch: the best-scoring one, or of several tied at the best score the latest,
+# which then lies inside the band (a tie is no improvement).
 fig, ax = plt.subplots(figsize=(7, 5), layout="constrained")
 display = LossCurveDisplay.from_estimator(stopped, ax=ax, log_scale=True)
-ax.axvspan(last_improvement, stopped.n_iter_, color="0.9",
-           label=f"{stopped.n_iter_ - last_improvement} epochs without improvement")
+# each epoch's point sits at its number: the band spans the epochs after the last
+# improvement, from half an epoch after it to half an epoch after the stop
+ax.axvspan(last_improvement + 0.5, stopped.n_iter_ + 0.5, color="0.9",
+           label=f"epochs {last_improvement + 1}-{stopped.n_iter_}: "
+                 f"{stopped.n_iter_ - last_improvement} without improvement")
+tied = ", ".join(map(str, best_epochs))
 restored = ax.axvline(restored_epoch, color="k", linestyle=":",
-                      label=f"restored epoch ({restored_epoch})")
+                      label=f"restored epoch {restored_epoch}" + (
+                          f": the latest at the best score ({tied})" if len(best_epochs) > 1
+                          else ": the best score"))
 ax.set_title("MLPClassifier on digits, a fifth of the training labels random")
 handles = [*display.lines_.values(), *ax.patches, restored]
-# below the axes: inside, it would cover the curves
+# one legend for all, below the axes instead of the display's (on its score axes)
+display.score_ax_.get_legend().remove()
 ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=2,
           fontsize="small")
 plt.show()

@@ -31,8 +31,10 @@ common = dict(hidden_layer_sizes=(64,), max_iter=60, tol=0, n_iter_no_change=100
 # -------
 # Plain SGD moves slowly at this rate; momentum (Nesterov's) accelerates it; Adam,
 # RMSprop and Adagrad scale each parameter's step by its gradient history; AdamW is
-# Adam that also shrinks the weights a little every step (decoupled weight decay).
-# L-BFGS works on the full batch: one point per iteration, each costing a full pass.
+# Adam that also shrinks the weights a little every step (decoupled weight decay): on the
+# training loss the two barely differ, so Adam is drawn with circles and AdamW dashed
+# with squares on top of it. L-BFGS works on the full batch: one point per iteration,
+# each costing a full pass.
 solvers = {
     "sgd, no momentum": dict(solver="sgd", momentum=0.0, learning_rate_init=0.01),
     "sgd, Nesterov momentum 0.9": dict(solver="sgd", learning_rate_init=0.01),
@@ -42,10 +44,15 @@ solvers = {
     "adagrad": dict(solver="adagrad", learning_rate_init=0.01),
     "lbfgs (per iteration)": dict(solver="lbfgs"),
 }
+# markers every 6 epochs, those of adamw between adam's
+solver_styles = {"adam": dict(marker="o", markevery=(0, 6), markersize=5),
+                 "adamw, weight_decay 0.05": dict(linestyle="--", marker="s", markevery=(3, 6),
+                                                  markersize=4)}
 fig, ax = plt.subplots(figsize=(8, 4.5), layout="constrained")
 for name, params in solvers.items():
     model = MLPClassifier(**common, **params).fit(X, y)
-    ax.plot(np.arange(1, model.n_iter_ + 1), model.history_["loss"], label=name)
+    ax.plot(np.arange(1, model.n_iter_ + 1), model.history_["loss"], label=name,
+            **solver_styles.get(name, {}))
 ax.set(xlabel="epoch (L-BFGS: iteration)", ylabel="training loss", yscale="log",
        title="each solver, same network and data")
 # outside the axes: inside, it would cover the curves
@@ -56,8 +63,9 @@ plt.show()
 # Schedules
 # ---------
 # ``invscaling`` divides the rate by ``epoch ** power_t``, ``cosine`` anneals it to 0 at
-# ``max_iter``, ``adaptive`` divides it by 5 whenever the loss stalls for
-# ``n_iter_no_change`` epochs (here 5, with ``tol=1e-3``). ``constant`` and
+# ``max_iter``, ``adaptive`` divides it by 5 whenever the loss stalls, that is fails
+# to improve by ``tol`` for more than ``n_iter_no_change`` epochs in a row (here 6
+# epochs: ``n_iter_no_change=5``, ``tol=1e-3``). ``constant`` and
 # ``adaptive`` take the same steps until the first stall, so their curves coincide up
 # to there; ``adaptive`` is dashed to keep the line underneath it visible.
 # ``one_cycle`` (PyTorch's OneCycleLR) rises to ``learning_rate_init`` over the first
@@ -82,5 +90,6 @@ for name, params in schedules.items():
 ax_loss.set(xlabel="epoch", ylabel="training loss", yscale="log",
             title="SGD with each schedule")
 ax_rate.set(xlabel="epoch", ylabel="learning rate", title="the rate each epoch used")
-ax_rate.legend()
+# one legend for both panels, below them: inside either, it would cover curves
+fig.legend(handles=ax_rate.get_lines(), loc="outside lower center", ncols=len(schedules))
 plt.show()

@@ -70,8 +70,13 @@ _TRAINING_PARAMETERS = """\
     tol : float, default=1e-4
         Improvement below which an epoch counts as no improvement.
     n_iter_no_change : int or np.inf, default=10
-        Epochs without improvement before stopping (or, with the ``adaptive``
-        schedule, before dividing the learning rate by 5).
+        Patience, as in scikit-learn: training stops once the count of consecutive
+        epochs that do not improve the monitored quantity (the training loss, or the
+        validation score with early stopping) by ``tol`` exceeds
+        ``n_iter_no_change``, that is after ``n_iter_no_change + 1`` such epochs.
+        With the ``adaptive`` schedule the learning rate is divided by 5 instead,
+        and the count starts over; training stops at such a stall once the rate is
+        at most 1e-6. ``np.inf`` never stops early.
     shuffle : bool, default=True
         Whether to shuffle the samples every epoch.
     random_state : int, RandomState instance or None, default=None
@@ -147,7 +152,8 @@ _ATTRIBUTES = """\
     validation_loss_curve_ : list of float or None
         Validation loss (without penalty) per epoch, when there is a validation set.
     best_validation_score_ : float or None
-        Best validation $score.
+        Best validation score: of ``scoring`` when given, else $score. None
+        without a validation set.
     t_ : int
         Number of training samples seen by the stochastic solvers (over every
         epoch, also of earlier ``partial_fit`` calls and warm starts); ``lbfgs``
@@ -302,7 +308,7 @@ $notes
     ...                      max_iter=500, random_state=0)
     >>> model.fit(X, y).score(X, y) > 0.95
     True
-    >>> model.n_iter_ < 500  # converged: 10 epochs without improving the loss by tol
+    >>> model.n_iter_ < 500  # converged: 11 epochs in a row without improving the loss by tol
     True
     """
 

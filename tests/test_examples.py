@@ -1,6 +1,7 @@
 """The example gallery: every script runs headless cell by cell as sphinx-gallery runs it,
 its figures are drawn in full and legibly, and the required topics exist."""
 
+import ast
 import json
 import os
 import re
@@ -143,6 +144,17 @@ def test_the_gallery_covers_the_topics():
         "plot_fused_search", "plot_custom_loss",
     } <= names
     assert (EXAMPLES / "README.rst").exists()  # sphinx-gallery's index header
+
+
+def test_the_gallery_starts_with_the_quickstart_and_orders_every_example():
+    # docs/conf.py's GALLERY_ORDER (sphinx-gallery's within_subsection_order), read
+    # without importing the Sphinx configuration
+    tree = ast.parse((EXAMPLES.parent / "docs" / "conf.py").read_text())
+    (order,) = [ast.literal_eval(node.value) for node in tree.body
+                if isinstance(node, ast.Assign) and any(
+                    getattr(target, "id", None) == "GALLERY_ORDER" for target in node.targets)]
+    assert order[0] == "plot_quickstart.py"
+    assert sorted(order) == [script.name for script in SCRIPTS]
 
 
 def test_the_gallery_installs_from_a_checkout():

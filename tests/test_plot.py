@@ -65,6 +65,32 @@ def test_loss_curve_without_validation_draws_only_the_training_loss(regressor):
     assert display.ax_.get_yscale() == "log"
 
 
+@pytest.mark.parametrize("log_scale", [False, True])
+def test_loss_curve_legend_covers_no_curve_and_nothing_leaves_the_canvas(log_scale):
+    # falling losses and a rising score: matplotlib's "best" on the loss axes alone put
+    # the legend in the upper right, under the score curve of the twin axes drawn above
+    epochs = np.arange(1, 41)
+    display = LossCurveDisplay(loss=2.0 / epochs, validation_loss=1.0 / epochs + 0.1,
+                               validation_score=1 - 0.2 / epochs,
+                               estimator_name="MLPClassifier").plot(log_scale=log_scale)
+    legend = display.score_ax_.get_legend()  # drawn last, so no curve crosses it
+    assert display.ax_.get_legend() is None
+    assert [text.get_text() for text in legend.get_texts()] == [
+        "training loss", "validation loss", "validation score"]
+    figure = display.figure_
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    box = legend.get_window_extent(renderer)
+    for axes in (display.ax_, display.score_ax_):
+        for line in axes.get_lines():
+            points = line.get_transform().transform(line.get_xydata())
+            assert not box.count_contains(points), line.get_label()
+    # the right axis label stays on the canvas (a new figure has a constrained layout)
+    drawn = figure.get_tightbbox(renderer)
+    width, height = figure.get_size_inches()
+    assert drawn.x0 >= 0 and drawn.y0 >= 0 and drawn.x1 <= width and drawn.y1 <= height
+
+
 def test_displays_draw_on_the_given_axes_and_accept_a_pipeline(classifier):
     X, y = make_classification(n_samples=100, n_features=6, random_state=1)
     pipe = make_pipeline(StandardScaler(), MLPClassifier(max_iter=3, random_state=0)).fit(X, y)

@@ -18,9 +18,10 @@ def import_pyplot():
 
 
 def axes_or_new(ax):
-    """``ax``, or the axes of a new figure when None."""
+    """``ax``, or the axes of a new figure when None; the new figure's constrained layout
+    keeps every label (a second y axis's too) on the canvas."""
     if ax is None:
-        _, ax = import_pyplot().subplots()
+        _, ax = import_pyplot().subplots(layout="constrained")
     return ax
 
 

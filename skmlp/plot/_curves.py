@@ -29,7 +29,9 @@ class LossCurveDisplay:
     ax_ : matplotlib Axes
         Axes with the loss curves.
     score_ax_ : matplotlib Axes or None
-        Twin axes with the validation score, or None without one.
+        Twin axes with the validation score, or None without one. It is drawn over
+        ``ax_``, so it holds the legend (of every curve), where the legend covers the
+        fewest points of the curves.
     figure_ : matplotlib Figure
         Figure containing the curves.
     lines_ : dict of str to matplotlib Line2D
@@ -113,7 +115,6 @@ class LossCurveDisplay:
         ax.set_ylabel("loss")
         if log_scale:
             ax.set_yscale("log")
-        handles = list(self.lines_.values())
         self.score_ax_ = None
         if _has_values(self.validation_score):
             label = f"validation {self.score_name or 'score'}"
@@ -122,8 +123,9 @@ class LossCurveDisplay:
                 epochs, self.validation_score, color="tab:green", linestyle="--", label=label,
             )[0]
             self.score_ax_.set_ylabel(label)
-            handles.append(self.lines_["validation_score"])
-        ax.legend(handles=handles, loc="best")
+        # on the axes drawn last, so that no curve crosses it
+        _legend_where_no_curve_is(self.score_ax_ or ax, [ax, self.score_ax_],
+                                  list(self.lines_.values()))
         if self.estimator_name:
             ax.set_title(self.estimator_name)
         self.ax_, self.figure_ = ax, ax.figure
@@ -248,3 +250,48 @@ class ParameterTrajectoryDisplay:
 
 def _has_values(curve):
     return curve is not None and len(curve) > 0 and not np.all(np.isnan(curve))
+
+
+#: Where the legend may go, in the order preferred on a tie: matplotlib's ``loc``, and the
+#: lower left corner of a box of width w and height h there, in axes coordinates.
+_LEGEND_PLACES = [
+    ("upper right", lambda w, h: (1 - w, 1 - h)),
+    ("center right", lambda w, h: (1 - w, (1 - h) / 2)),
+    ("lower right", lambda w, h: (1 - w, 0)),
+    ("upper left", lambda w, h: (0, 1 - h)),
+    ("lower left", lambda w, h: (0, 0)),
+    ("upper center", lambda w, h: ((1 - w) / 2, 1 - h)),
+    ("lower center", lambda w, h: ((1 - w) / 2, 0)),
+    ("center left", lambda w, h: (0, (1 - h) / 2)),
+]
+
+
+def _legend_where_no_curve_is(ax, all_axes, handles):
+    """A legend on ``ax`` for the curves of every axes in ``all_axes``, in the place its
+    box covers the fewest of their points (matplotlib's "best" sees only ``ax``'s own)."""
+    from matplotlib.transforms import Bbox  # matplotlib is imported on demand
+
+    legend = ax.legend(handles=handles, loc=_LEGEND_PLACES[0][0])
+    renderer = ax.figure.canvas.get_renderer()
+    box = legend.get_window_extent(renderer).transformed(ax.transAxes.inverted())
+    points = []
+    for axes in all_axes:
+        if axes is None:
+            continue
+        axes.get_xlim(), axes.get_ylim()  # settle the autoscaled limits
+        to_unit_box = axes.transScale + axes.transLimits  # data -> axes coordinates
+        for line in axes.get_lines():
+            xy = line.get_xydata()
+            xy = xy[np.all(np.isfinite(xy), axis=1)]
+            if len(xy) > 1:  # ten points per segment: a segment crossing the box counts
+                t = np.linspace(0, len(xy) - 1, 10 * (len(xy) - 1) + 1)
+                xy = np.column_stack([np.interp(t, np.arange(len(xy)), xy[:, i])
+                                      for i in range(2)])
+            points.append(to_unit_box.transform(xy))
+    points = np.concatenate(points) if points else np.empty((0, 2))
+
+    def covered(place):
+        x0, y0 = place[1](box.width, box.height)
+        return Bbox.from_bounds(x0, y0, box.width, box.height).count_contains(points)
+
+    return ax.legend(handles=handles, loc=min(_LEGEND_PLACES, key=covered)[0])
