@@ -57,7 +57,7 @@ scores = np.asarray(stopped.history_["validation_score"])
 best_before = np.maximum.accumulate(np.r_[-np.inf, scores[:-1]])  # best of earlier epochs
 last_improvement = int(np.flatnonzero(scores >= best_before + stopped.tol)[-1]) + 1
 best_epochs = np.flatnonzero(scores == stopped.best_validation_score_) + 1
-restored_epoch = int(best_epochs[-1])
+restored_epoch = int(best_epochs[0])  # the first at the best score: scikit-learn's rule
 print(f"stopped after epoch {stopped.n_iter_}: the last improvement was epoch "
       f"{last_improvement}, {stopped.n_iter_ - last_improvement} epochs before "
       f"(n_iter_no_change={stopped.n_iter_no_change}, plus one)")
@@ -73,8 +73,8 @@ print(f"test accuracy (clean labels): {stopped.score(X_test, y_test):.4f} with e
 # starts to rise: the network has begun to fit the wrong labels. The shaded band covers
 # the ``n_iter_no_change + 1`` epochs after the last improvement, none of which beat the
 # best score by ``tol``; the run stopped at the last of them. The dotted line marks the
-# restored epoch: the best-scoring one, or of several tied at the best score the latest,
-# which then lies inside the band (a tie is no improvement).
+# restored epoch: the best-scoring one, or of several tied at the best score the first,
+# as scikit-learn restores it (a new best by less than ``tol`` can lie inside the band).
 fig, ax = plt.subplots(figsize=(7, 5), layout="constrained")
 display = LossCurveDisplay.from_estimator(stopped, ax=ax, log_scale=True)
 # each epoch's point sits at its number: the band spans the epochs after the last
@@ -85,7 +85,7 @@ ax.axvspan(last_improvement + 0.5, stopped.n_iter_ + 0.5, color="0.9",
 tied = ", ".join(map(str, best_epochs))
 restored = ax.axvline(restored_epoch, color="k", linestyle=":",
                       label=f"restored epoch {restored_epoch}" + (
-                          f": the latest at the best score ({tied})" if len(best_epochs) > 1
+                          f": the first at the best score ({tied})" if len(best_epochs) > 1
                           else ": the best score"))
 ax.set_title("MLPClassifier on digits, a fifth of the training labels random")
 handles = [*display.lines_.values(), *ax.patches, restored]

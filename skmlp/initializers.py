@@ -35,6 +35,7 @@ __all__ = [
     "HeUniform",
     "LecunNormal",
     "LecunUniform",
+    "ScikitLearnUniform",
     "INITIALIZERS",
     "resolve_initializer",
 ]

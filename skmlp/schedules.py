@@ -3,7 +3,7 @@
 A schedule holds the current ``learning_rate``. The training loop calls
 :meth:`Schedule.end_epoch` after every epoch (with the samples seen so far, the
 estimator's ``t_``), and :meth:`Schedule.stalled`
-when the monitored score has not improved for ``n_iter_no_change`` epochs;
+when the monitored score has not improved for ``n_iter_no_change + 1`` epochs in a row;
 ``stalled`` returns whether training should stop. Schedules count epochs since
 they were created: a fresh ``fit`` (also with ``warm_start``) restarts them,
 ``partial_fit`` continues them.
@@ -50,7 +50,7 @@ class Schedule:
         return self.learning_rate
 
     def stalled(self):
-        """React to ``n_iter_no_change`` epochs without improvement; True means stop."""
+        """React to ``n_iter_no_change + 1`` epochs without improvement; True means stop."""
         return True
 
 
