@@ -25,8 +25,10 @@ _LEADING_PARAMETERS = """\
         scikit-learn's own rule, so a default model starts where scikit-learn's
         does: uniform on ``±sqrt(6 / (fan_in + fan_out))`` (``"glorot_uniform"``),
         ``±sqrt(2 / (fan_in + fan_out))`` for the logistic activation.
-    bias_init : str or Initializer, default="zeros"
-        Bias initializer, with the same choices as ``weight_init`` (no ``"auto"``).
+    bias_init : str or Initializer, default="auto"
+        Bias initializer, with the same choices as ``weight_init``. ``"auto"`` is
+        scikit-learn's rule: each layer's biases are drawn like its weights (by
+        ``weight_init``'s initializer, after the layer's weights).
 """
 
 _TRAINING_PARAMETERS = """\
@@ -63,7 +65,8 @@ _TRAINING_PARAMETERS = """\
     learning_rate_init : float, default=1e-3
         Initial learning rate.
     power_t : float, default=0.5
-        Exponent of the ``invscaling`` schedule.
+        Exponent of the ``invscaling`` schedule, scikit-learn's: after each epoch the
+        rate is ``learning_rate_init / (t_ + 1) ** power_t``, ``t_`` the samples seen.
     max_iter : int, default=200
         Maximum number of epochs (stochastic solvers) or iterations (lbfgs) of
         one call to ``fit``; a warm-started fit runs up to ``max_iter`` more.
@@ -80,8 +83,10 @@ _TRAINING_PARAMETERS = """\
     shuffle : bool, default=True
         Whether to shuffle the samples every epoch.
     random_state : int, RandomState instance or None, default=None
-        Seeds initialization, shuffling, dropout masks and the validation
-        split; an int gives reproducible fits.
+        scikit-learn's ``check_random_state(random_state)`` at every call draws, in
+        scikit-learn's order, the initial weights and biases, the validation split
+        and each epoch's shuffle, then the dropout masks; an int gives
+        reproducible fits, and with the defaults scikit-learn's own model.
     verbose : bool, default=False
         Print one line per epoch: the training loss, the validation loss and score
         (when there is a validation set), the learning rate and the epoch's seconds.
