@@ -4,11 +4,12 @@ Early stopping
 ==============
 
 With ``early_stopping=True`` the estimator scores a validation set after every epoch:
-``validation_fraction`` of the training data held out (stratified for classifiers), or
+``validation_fraction`` of the training data held out (scikit-learn's split), or
 ``X_val``/``y_val`` when ``fit`` is given them, as here. An epoch *improves* when its
 score beats the best score so far by at least ``tol``; after ``n_iter_no_change + 1``
 epochs in a row without an improvement the run stops and the estimator restores the
-parameters of the best-scoring epoch (of epochs tied at the best score, the latest).
+parameters of the best-scoring epoch (of epochs tied at the best score, the first, as
+scikit-learn does).
 """
 
 # %%
@@ -45,7 +46,7 @@ X_fit, X_val, y_fit, y_val = train_test_split(X_train, y_train, test_size=0.2,
 stopped = MLPClassifier(hidden_layer_sizes=(256,), early_stopping=True, n_iter_no_change=10,
                         max_iter=500, random_state=0)
 stopped.fit(X_fit, y_fit, X_val=X_val, y_val=y_val)
-full = MLPClassifier(hidden_layer_sizes=(256,), max_iter=stopped.n_iter_ * 3, tol=0,
+full = MLPClassifier(hidden_layer_sizes=(256,), max_iter=150, tol=0,
                      n_iter_no_change=1000, random_state=0).fit(X_fit, y_fit)
 
 # %%
@@ -82,7 +83,7 @@ display = LossCurveDisplay.from_estimator(stopped, ax=ax, log_scale=True)
 ax.axvspan(last_improvement + 0.5, stopped.n_iter_ + 0.5, color="0.9",
            label=f"epochs {last_improvement + 1}-{stopped.n_iter_}: "
                  f"{stopped.n_iter_ - last_improvement} without improvement")
-tied = ", ".join(map(str, best_epochs))
+tied = ", ".join(map(str, best_epochs[:3])) + (", ..." if len(best_epochs) > 3 else "")
 restored = ax.axvline(restored_epoch, color="k", linestyle=":",
                       label=f"restored epoch {restored_epoch}" + (
                           f": the first at the best score ({tied})" if len(best_epochs) > 1
