@@ -14,6 +14,7 @@ import warnings
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from joblib import parallel_config
 from sklearn.base import clone
 from sklearn.compose import TransformedTargetRegressor
@@ -358,3 +359,18 @@ def test_the_classes_are_scikit_learns():
         assert issubclass(ours, theirs)
         assert ours().get_params() == theirs().get_params()
         assert ours.__doc__.count("Parameters\n    ----------") == 1
+
+
+def test_sparse_inputs_train_one_member_per_stack(stacks):
+    """Stacks gather dense minibatches: members with a sparse X train in stacks of one
+    (a fused search's fits on sparse folds too), still scikit-learn's members."""
+    X, y = _iris()
+    for X_sparse, params in ((sp.csr_matrix(X), {}), (sp.csc_matrix(X), {"max_features": 3})):
+        ours, theirs = _fit_both(
+            BaggingClassifier(_classifier(), n_estimators=3, random_state=0, **params),
+            SklearnBaggingClassifier(_classifier(), n_estimators=3, random_state=0, **params),
+            X_sparse, y)
+        assert_same_ensemble(ours, theirs, X_sparse)
+    assert stacks == [1] * 6
+    search = GridSearchCV(_classifier(), {"alpha": [1e-4, 1e-2]}, cv=2, error_score="raise")
+    _fit_both(search, clone(search), sp.csr_matrix(X), y)
