@@ -50,10 +50,10 @@ __all__ = ["BaggingClassifier", "BaggingRegressor"]
 #: the fused fit follows.
 _FUSION_SUPPORTED = tuple(int(p) for p in sklearn.__version__.split(".")[:2]) >= (1, 9)
 
-#: Bytes the training data of the members prepared at once may take when each member
-#: has a copy of its own (a feature subset, or the rows of an estimator without
-#: ``sample_weight``, e.g. a Pipeline); more members are prepared and trained in turns.
-#: Members that see all rows and columns share the caller's ``X`` and need no bound.
+#: Bytes the per-row data of the members prepared at once may take: each member's
+#: sample weights and the stack's bookkeeping of its rows, and its own copy of the data
+#: where it has one (a feature subset, or the rows of an estimator without
+#: ``sample_weight``, e.g. a Pipeline). More members are prepared and trained in turns.
 MEMBER_DATA_BYTES = 256 * 2**20
 
 
@@ -198,20 +198,25 @@ def _fused_build_estimators(n_estimators, ensemble, X, y, sample_weight, seeds,
 
 
 def _members_per_turn(ensemble, X):
-    """How many members to prepare and train at once, for bounded memory.
+    """How many members to prepare and train at once: ``MEMBER_DATA_BYTES`` over
+    :func:`_member_bytes`."""
+    return max(1, int(MEMBER_DATA_BYTES // _member_bytes(ensemble, X)))
 
-    A member that gets its own copy of the data -- its feature subset, or its rows
-    when the estimator takes no ``sample_weight`` -- holds it until it is trained:
-    ``MEMBER_DATA_BYTES`` bounds those copies (estimated in float64, before any
-    preprocessing of a Pipeline).
+
+def _member_bytes(ensemble, X):
+    """The per-row memory a prepared member holds until it is trained (float64).
+
+    Its sample weights (the bootstrap counts), the stack's row slots and weights of it,
+    and -- for a feature subset, or the drawn rows of an estimator that takes no
+    ``sample_weight`` -- its own copy of the data, estimated before any preprocessing
+    of a Pipeline. Members that see all rows and columns share the caller's ``X``.
     """
     n_samples, n_features = X.shape
     by_weight = _consumes_sample_weight(ensemble.estimator_)
-    own_columns = ensemble.bootstrap_features or ensemble._max_features != n_features
-    if by_weight and not own_columns:
-        return ensemble.n_estimators  # every member trains on the caller's X
     n_rows = n_samples if by_weight else ensemble._max_samples
-    return max(1, MEMBER_DATA_BYTES // (8 * n_rows * ensemble._max_features))
+    own_copy = not by_weight or ensemble.bootstrap_features or \
+        ensemble._max_features != n_features
+    return 8 * n_rows * (3 + (ensemble._max_features if own_copy else 0))
 
 
 def _docstring(summary, sklearn_class, examples):

@@ -279,15 +279,19 @@ def test_n_jobs_with_worker_processes_is_sklearns():
     assert_same_ensemble(ours, theirs, X)
 
 
-def test_members_with_their_own_data_are_trained_in_turns(monkeypatch, stacks):
-    """Members that hold a copy of their data (a feature subset) are prepared and
-    trained a few at a time, within MEMBER_DATA_BYTES."""
+def test_members_are_prepared_and_trained_in_turns_within_a_memory_bound(monkeypatch,
+                                                                         stacks):
+    """A prepared member holds its weights, the stack's bookkeeping of its rows and, with
+    a feature subset, its own columns until it is trained: MEMBER_DATA_BYTES bounds how
+    many are prepared (and trained) at once."""
     X, y = _iris()
-    one_member = 8 * X.shape[0] * 2  # float64 rows x 2 of the 4 columns
-    monkeypatch.setattr(skmlp.ensemble, "MEMBER_DATA_BYTES", 2 * one_member)
     params = dict(n_estimators=5, max_features=2, random_state=0)
-    ours, theirs = _fit_both(BaggingClassifier(_classifier(), **params),
-                             SklearnBaggingClassifier(_classifier(), **params), X, y)
+    theirs = SklearnBaggingClassifier(_classifier(), **params)
+    _fit_both(theirs, clone(theirs), X, y)
+    one_member = skmlp.ensemble._member_bytes(theirs, X)
+    assert one_member == 8 * X.shape[0] * (3 + 2)
+    monkeypatch.setattr(skmlp.ensemble, "MEMBER_DATA_BYTES", int(2.5 * one_member))
+    ours = _fit_both(BaggingClassifier(_classifier(), **params), theirs, X, y)[0]
     assert stacks == [2, 2, 1]
     assert_same_ensemble(ours, theirs, X)
 
