@@ -30,12 +30,6 @@ from warnings import warn
 import sklearn
 from sklearn.ensemble import BaggingClassifier as _SklearnBaggingClassifier
 from sklearn.ensemble import BaggingRegressor as _SklearnBaggingRegressor
-from sklearn.ensemble._bagging import (
-    MAX_INT,
-    _consumes_sample_weight,
-    _get_n_samples_bootstrap,
-    _parallel_build_estimators,
-)
 from sklearn.ensemble._base import _partition_estimators
 from sklearn.utils import check_random_state
 from sklearn.utils.metadata_routing import _manual_routing, _routing_enabled, process_routing
@@ -44,11 +38,22 @@ from sklearn.utils.parallel import Parallel, delayed
 from ._training import deferred_fits, stack_groups, train
 from .model_selection import fused_estimator
 
+try:  # the private helpers of scikit-learn 1.9's bagging, which the fused fit calls
+    from sklearn.ensemble._bagging import (
+        MAX_INT,
+        _consumes_sample_weight,
+        _get_n_samples_bootstrap,
+        _parallel_build_estimators,
+    )
+except ImportError:  # an older scikit-learn: its own _fit runs, unfused
+    _parallel_build_estimators = None
+
 __all__ = ["BaggingClassifier", "BaggingRegressor"]
 
 #: scikit-learn versions whose ``BaseBagging._fit`` and ``_parallel_build_estimators``
-#: the fused fit follows.
-_FUSION_SUPPORTED = tuple(int(p) for p in sklearn.__version__.split(".")[:2]) >= (1, 9)
+#: the fused fit follows (pyproject.toml pins scikit-learn below 1.10).
+_FUSION_SUPPORTED = (tuple(int(p) for p in sklearn.__version__.split(".")[:2]) >= (1, 9)
+                     and _parallel_build_estimators is not None)
 
 #: Bytes the per-row data of the members prepared at once may take: each member's
 #: sample weights and the stack's bookkeeping of its rows, and its own copy of the data

@@ -309,13 +309,19 @@ def test_warm_start_adds_members_as_scikit_learn_does(stacks):
     assert_same_ensemble(ours, theirs, X)
 
 
-def test_what_cannot_fuse_takes_scikit_learns_path(stacks):
+def test_what_cannot_fuse_takes_scikit_learns_path(monkeypatch, stacks):
     X, y = _iris()
     for estimator in (_classifier(solver="lbfgs"), None, DecisionTreeClassifier()):
         ours, theirs = _fit_both(
             BaggingClassifier(estimator, n_estimators=3, random_state=0),
             SklearnBaggingClassifier(estimator, n_estimators=3, random_state=0), X, y)
         np.testing.assert_array_equal(ours.predict_proba(X), theirs.predict_proba(X))
+    # a scikit-learn whose bagging the fused fit does not follow
+    monkeypatch.setattr(skmlp.ensemble, "_FUSION_SUPPORTED", False)
+    ours, theirs = _fit_both(BaggingClassifier(_classifier(), n_estimators=3, random_state=0),
+                             SklearnBaggingClassifier(_classifier(), n_estimators=3,
+                                                      random_state=0), X, y)
+    assert_same_ensemble(ours, theirs, X)
     assert stacks == []
 
 
