@@ -160,6 +160,9 @@ SKLEARN_PAGES = [
          "score"),
         ("plot_grid_search_stats", "Statistical comparison of models using grid search"),
     ]],
+    # scikit-learn's BaggingClassifier / BaggingRegressor docstrings (skmlp.ensemble)
+    ("bagging", "std:label", "modules/ensemble.html#bagging", "Bagging meta-estimator"),
+    ("warm_start", "std:term", "glossary.html#term-warm_start", "warm_start"),
     ("n_jobs", "std:term", "glossary.html#term-n_jobs", "n_jobs"),
     ("CV splitter", "std:term", "glossary.html#term-CV-splitter", "CV splitter"),
     ("fit", "std:term", "glossary.html#term-fit", "fit"),

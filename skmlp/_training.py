@@ -199,7 +199,9 @@ def _models_per_stack(member):
     sizes = member.network.layer_sizes
     n_params = n_parameters(sizes)
     batch = member.batch_size
-    if not stacking_pays(sizes, batch):
+    # _StackedData gathers dense minibatches: sparse inputs train in stacks of one,
+    # through a plain fit's path, which slices the sparse rows itself
+    if not stacking_pays(sizes, batch) or sp.issparse(member.X):
         return 1
     itemsize = member.network.dtype.itemsize
     # per row: the input, targets, outputs and predictions; per hidden unit the

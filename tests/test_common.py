@@ -8,7 +8,8 @@ scikit-learn), and the two sample-weight-equivalence checks for configurations w
 training is stochastic: with minibatches (or dropout masks, or a random
 validation split) a weight of 2 and a repeated row land in different batches or
 draws, so the fits differ for reasons that have nothing to do with weighting.
-Full-batch configurations must pass them.
+Full-batch configurations must pass them. skmlp.ensemble's bagging over skmlp estimators
+runs the checks too, with scikit-learn's expected failures for its own bagging.
 """
 
 import numpy as np
@@ -25,6 +26,7 @@ from user_objects import Pinball, SoftmaxCrossEntropy, Swish
 
 from skmlp import MLPClassifier, MLPRegressor
 from skmlp.activations import ACTIVATIONS
+from skmlp.ensemble import BaggingClassifier, BaggingRegressor
 from skmlp.initializers import GlorotNormal, Normal
 
 SMALL = dict(hidden_layer_sizes=(16,), max_iter=300)
@@ -196,3 +198,24 @@ def test_class_weight_check_with_the_default_size_and_tanh():
     check_class_weight_classifiers(
         "MLPClassifier", MLPClassifier(activation="tanh", class_weight="balanced",
                                        random_state=0))
+
+
+# skmlp.ensemble's bagging, its skmlp members trained as one stack
+ENSEMBLES = [
+    BaggingClassifier(MLPClassifier(hidden_layer_sizes=(8,), max_iter=200,
+                                    learning_rate_init=0.01), n_estimators=2, random_state=0),
+    BaggingRegressor(MLPRegressor(hidden_layer_sizes=(8,), max_iter=200,
+                                  learning_rate_init=0.01), n_estimators=2, random_state=0),
+]
+# scikit-learn expects the same two checks to fail on its own BaggingClassifier/Regressor
+_BAGGING_SAMPLE_WEIGHT_REASON = (
+    "bagging draws each member's rows with the sample weights as probabilities: a weight "
+    "of k and k repeated rows give other draws (scikit-learn's bagging fails it too)"
+)
+
+
+@parametrize_with_checks(ENSEMBLES, expected_failed_checks=lambda estimator: dict.fromkeys(
+    ["check_sample_weight_equivalence_on_dense_data",
+     "check_sample_weight_equivalence_on_sparse_data"], _BAGGING_SAMPLE_WEIGHT_REASON))
+def test_sklearn_compatible_ensemble(estimator, check):
+    check(estimator)
