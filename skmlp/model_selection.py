@@ -35,7 +35,7 @@ import numpy as np
 import sklearn
 from joblib import effective_n_jobs
 from joblib import hash as joblib_hash
-from sklearn.base import clone, is_classifier
+from sklearn.base import _fit_context, clone, is_classifier
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.metrics._scorer import _MultimetricScorer
 from sklearn.model_selection import GridSearchCV as _SklearnGridSearchCV
@@ -150,6 +150,7 @@ class _FusedSearchMixin:
             return super().fit(X, y, **params)
         return self._fused_fit(X, y, **params)
 
+    @_fit_context(prefer_skip_nested_validation=False)  # as BaseSearchCV.fit: validation
     def _fused_fit(self, X, y=None, **params):
         # Follows scikit-learn 1.9's BaseSearchCV.fit line by line; only the
         # evaluation of the candidates (self._evaluate) differs.
