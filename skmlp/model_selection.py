@@ -430,12 +430,15 @@ class _FittedSteps:
 
     The candidates share the fitted step itself, and while the job scores them its
     ``transform`` remembers its outputs (by input identity again): the test rows of a
-    fold are transformed once, not once per candidate. :meth:`release` forgets it all.
+    fold are transformed once, not once per candidate -- also for the steps of a
+    halving search's survivors, fitted in an earlier rung (:meth:`remember`).
+    :meth:`release` forgets it all.
     """
 
     def __init__(self):
         self._results = {}
         self._fingerprints = {}
+        self._remembering = []  # fitted steps of earlier jobs that remember their outputs
 
     def _fingerprint(self, y):
         """A key for targets by content: cheap for numeric arrays; other targets
@@ -463,12 +466,25 @@ class _FittedSteps:
 
         return cached
 
+    def remember(self, estimator):
+        """Make the fitted steps of ``estimator``'s pipelines (a survivor fitted in an
+        earlier rung) remember their outputs until :meth:`release`, as the steps fitted
+        here do: a fold's survivors share them, and so their transformed rows."""
+        for pipeline in _fitted_pipelines(estimator):
+            for _, step in pipeline.steps[:-1]:
+                if hasattr(step, "transform") and "transform" not in vars(step):
+                    step.transform = _remembering(step.transform)
+                    self._remembering.append(step)
+
     def release(self):
         """Give the fitted steps their own ``transform`` back and drop every result."""
         for _, fitted, _, _ in self._results.values():
             vars(fitted).pop("transform", None)
+        for step in self._remembering:
+            vars(step).pop("transform", None)
         self._results.clear()
         self._fingerprints.clear()
+        self._remembering.clear()
 
     def __deepcopy__(self, memo):  # clone() deep-copies parameters: keep sharing the store
         return self
@@ -561,6 +577,7 @@ def _fused_fit_and_score(base_estimator, X, y, fits, *, scorer, fit_params, scor
             if continued is not None:
                 fit["member"] = continued.resume(parameters)
                 fit["fit_time"] = 0.0
+                fitted_steps.remember(estimator)
                 continue
             started = time.time()
             shared = _share_preprocessing(estimator, fitted_steps)

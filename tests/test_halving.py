@@ -309,7 +309,8 @@ def test_halving_grid_search_is_sklearns_with_sklearns_mlp(epochs):
 
 
 class CountingScaler(TransformerMixin, BaseEstimator):
-    """Centers X; records the rows of every fit in ``FITTED_STEPS``."""
+    """Centers X; records the rows of every fit in ``FITTED_STEPS``, of every transform
+    in ``TRANSFORMED``."""
 
     def fit(self, X, y=None):
         FITTED_STEPS.append(len(X))
@@ -317,21 +318,26 @@ class CountingScaler(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X):
+        TRANSFORMED.append(len(X))
         return X - self.mean_
 
 
-FITTED_STEPS = []
+FITTED_STEPS, TRANSFORMED = [], []
 
 
 def test_survivors_continue_and_their_pipeline_steps_are_not_refit(epochs):
     fitted_steps = FITTED_STEPS
     fitted_steps.clear()
+    TRANSFORMED.clear()
     estimator = make_pipeline(CountingScaler(), MLPClassifier(**SMALL, tol=0.0))
     ours, theirs = _halving(estimator, CLASSIFIER_GRID, resource="mlpclassifier__max_iter",
                             max_resources=18, scoring="neg_log_loss")
     _fit(ours, X_IRIS, y_IRIS)
     # one fit per fold in the first rung (the candidates share it) and the refit's
     assert fitted_steps == [100, 100, 100, 150]
+    # in every rung, each fold's test and training rows transformed once, for all
+    # the candidates scored on them (return_train_score); and in the fits (fit_transform)
+    assert sorted(TRANSFORMED) == [50] * 9 + [100] * 9 + [100] * 3 + [150]
     assert epochs[0] == _rung_epochs(ours, 3)
     _fit(theirs, X_IRIS, y_IRIS)
     assert len(fitted_steps) == 4 + 3 * (9 + 3 + 1) + 1
