@@ -1,7 +1,7 @@
 """
-=====================================================================
+======================================================================
 Successive halving over epochs: survivors that continue their training
-=====================================================================
+======================================================================
 
 Successive halving tunes many candidates cheaply: every candidate trains a few epochs,
 the best third goes on with three times as many, and so on. With scikit-learn's
