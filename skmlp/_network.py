@@ -177,6 +177,13 @@ class Network:
         self._capacity = 0
         self._dropout_layout = None
 
+    def __reduce__(self):
+        # a network pickles as its parameters: the layer views are rebuilt over them (a
+        # pickled view would be a copy), the gradient and work buffers anew
+        return (type(self), (self.layer_sizes, self.activation_option,
+                             self.output_activation_name, self.dtype, self.n_models,
+                             self.params))
+
     @property
     def n_layers(self):
         """Number of weight layers (hidden layers + output)."""

@@ -16,6 +16,12 @@ weight.
 
 The estimator prepares each :class:`Member` (validation, target encoding,
 initialization) and reads the results off it; nothing here knows about targets.
+
+Training can also stop and resume. A member trained with ``keep_state`` keeps, when it
+leaves the stack, its :class:`TrainingState`: everything its next epoch needs. Training
+it again after raising its estimator's ``max_iter`` resumes there -- in any stack, beside
+fresh models -- and gives the fit with that ``max_iter`` (a halving search's survivors
+continue this way).
 """
 
 import contextvars
@@ -110,10 +116,29 @@ class Member:
         self.n_train = X.shape[0] if self.train_rows is None else len(self.train_rows)
         self.incremental, self.fresh, self.tasks = incremental, fresh, tasks
         self.error = None  # the exception that ended this model's training, if any
+        #: whether to keep a TrainingState when the model leaves its stack (``state``)
+        self.keep_state = False
+        self.state = None
+        self.out_of_epochs = False  # whether it left its last stack at max_iter
         self.batch_size = estimator._batch_size(self.n_train)
         self.n_batches = -(-self.n_train // self.batch_size)
         self.early_stopping = (estimator.early_stopping and validation is not None
                                and not incremental)
+
+    @property
+    def finished(self):
+        """Whether resuming from ``state`` has nothing to train: the model stopped for
+        good, or has trained its estimator's ``max_iter`` epochs already."""
+        state = self.state
+        if state is None:
+            return False
+        max_iter = self.estimator.max_iter
+        if state.n_iter > max_iter:
+            raise ValueError(
+                f"Cannot resume training to max_iter={max_iter}: the model has trained "
+                f"{state.n_iter} epochs already, and a fit with fewer is another model."
+            )
+        return state.stopped or state.n_iter == max_iter
 
     def epoch_order(self):
         """The rows of ``X`` this epoch trains on, in order (None: all, in place).
@@ -130,6 +155,97 @@ class Member:
         if self.train_rows is None:
             return self._sample_idx
         return self.train_rows[self._sample_idx]
+
+
+#: The estimator's training record, which resumed training appends to and counts on.
+TRAINING_RECORD = ("n_iter_", "t_", "loss_", "best_loss_", "loss_curve_", "validation_scores_",
+                   "validation_loss_curve_", "best_validation_score_", "history_")
+
+
+class TrainingState:
+    """Where a model's training stood when it left its stack: what resuming needs.
+
+    A :class:`Member` with ``keep_state`` gets one (``member.state``) when it leaves
+    its stack, unless its training failed or its schedule spans ``max_iter`` (cosine,
+    one_cycle: their rates depend on it from the first epoch). Training the member
+    again (:func:`train`) after raising its estimator's ``max_iter`` from ``r`` to
+    ``r'`` goes on from here, as Keras' ``fit(initial_epoch=r)`` does, and since
+    nothing else a model computes depends on ``max_iter``, the result is the fit with
+    ``max_iter=r'``: the same minibatches, dropout masks, steps and stopping, the
+    ``ConvergenceWarning`` of a fit that reaches ``r'``, and ``n_iter_``, ``t_``,
+    the curves and ``history_`` counting every epoch from the first.
+
+    The state holds the model's last-epoch parameters only where they are not the
+    estimator's (early stopping handed it the best ones); the optimizer's moments,
+    the schedule, the random stream and shuffle order, and the record are the
+    objects the model trained with, not copies. Resuming consumes the state; the
+    model gets a new one when it leaves again.
+
+    Attributes
+    ----------
+    stopped : bool
+        The model stopped before ``max_iter`` (``tol``, early stopping, the adaptive
+        rate's end): the fit with a larger ``max_iter`` stops there too, so it stays
+        stopped.
+    n_iter : int
+        The epochs trained.
+    last_params : ndarray of shape (n_parameters,) or None
+        The last epoch's parameters where early stopping handed the estimator its best
+        ones (None: the estimator holds the last epoch's).
+    best_is_current : bool
+        With early stopping, whether the best parameters are the ones in training
+        (a warm start before its first improvement) rather than a snapshot.
+    optimizer : Optimizer
+        Its optimizer, a stack of one.
+    schedule : Schedule
+    rng : numpy.random.RandomState
+        Its random stream, as far as it has drawn.
+    sample_idx : ndarray or None
+        Its last epoch's shuffle order, which the next epoch permutes.
+    no_improvement_count : int
+    reference_loss : float or None
+        What the divergence test compares epoch losses with.
+    watch_explosion : bool
+    record : dict
+        The estimator's :data:`TRAINING_RECORD` attributes.
+    """
+
+    def __init__(self, member, last_params, best_is_current, stopped):
+        e = member.estimator
+        self.stopped = stopped
+        self.n_iter = e.n_iter_
+        self.last_params = last_params
+        self.best_is_current = best_is_current
+        self.optimizer, self.schedule = e._optimizer, e._schedule
+        self.rng, self.sample_idx = member.rng, member._sample_idx
+        self.no_improvement_count = e._no_improvement_count
+        self.reference_loss, self.watch_explosion = member.reference_loss, \
+            member.watch_explosion
+        self.record = {name: getattr(e, name) for name in TRAINING_RECORD}
+
+    def restore(self, member):
+        """Put the member and its estimator back as the model left its stack, its network
+        holding the last epoch's parameters (the estimator's coefs_ view them again).
+
+        Returns the parameters the estimator was handed (early stopping's best).
+        """
+        e, old = member.estimator, member.network
+        handed = old.params[0]
+        last = handed if self.last_params is None else self.last_params
+        # a new network: the old one may be read-only (a memory map from a joblib worker)
+        network = Network(old.layer_sizes, old.activation_option, old.output_activation_name,
+                          old.dtype, params=np.array(last, dtype=old.dtype)[np.newaxis])
+        member.network = e._network = network
+        e.coefs_, e.intercepts_ = network.model_views
+        for name, value in self.record.items():
+            setattr(e, name, value)
+        e._optimizer, e._schedule = self.optimizer, self.schedule
+        e._no_improvement_count = self.no_improvement_count
+        member.rng, member._sample_idx = self.rng, self.sample_idx
+        member.reference_loss, member.watch_explosion = self.reference_loss, \
+            self.watch_explosion
+        member.state = None
+        return handed
 
 
 _DEFERRED = contextvars.ContextVar("skmlp_deferred_fits", default=None)
@@ -229,8 +345,13 @@ def train(members):
     """Train the members' models together; each stops on its own.
 
     A member whose training fails (divergence, nothing to learn) gets the exception
-    in ``member.error`` and leaves the stack; other exceptions propagate.
+    in ``member.error`` and leaves the stack; other exceptions propagate. A member
+    holding a :class:`TrainingState` resumes from it, up to its estimator's
+    ``max_iter`` (nothing is trained for a :attr:`Member.finished` one).
     """
+    members = [m for m in members if not m.finished]
+    if not members:
+        return
     with np.errstate(over="ignore", invalid="ignore"):
         _Stack(members).run()
 
@@ -241,6 +362,10 @@ class _Stack:
     def __init__(self, members):
         self.members = list(members)
         estimators = [m.estimator for m in members]
+        states = [m.state for m in members]
+        # resuming members: their networks hold the last epoch's parameters again
+        handed = [None if state is None else state.restore(m)
+                  for m, state in zip(members, states)]
         first = members[0]
         if len(members) == 1:
             self.network = first.network
@@ -250,7 +375,10 @@ class _Stack:
                                    params=np.concatenate([m.network.params for m in members]))
         continuing = first.incremental and first.estimator._optimizer is not None
         nonnegative = self._loss_of(estimators).nonnegative
-        for m in members:
+        for m, state in zip(members, states):
+            m.out_of_epochs = False
+            if state is not None:  # it counts on from its state
+                continue
             e = m.estimator
             e.n_iter_ = 0  # as in scikit-learn: the epochs of this call
             if not continuing:
@@ -263,7 +391,11 @@ class _Stack:
         self._lines = None if len(members) == 1 else {id(m): [] for m in members}
         self.optimizer = first.estimator._optimizer if continuing else \
             OPTIMIZERS[first.estimator.solver](estimators, self.network)
-        self._setup_validation()
+        if any(state is not None for state in states):
+            self.optimizer.resume(self.network.params,
+                                  [None if state is None else state.optimizer
+                                   for state in states])
+        self._setup_validation(states, handed)
         self._rebuild()
 
     @staticmethod
@@ -363,6 +495,7 @@ class _Stack:
                 return True
             e._no_improvement_count = 0
         if e.n_iter_ >= (1 if member.incremental else e.max_iter):
+            member.out_of_epochs = True
             if not member.incremental:
                 warnings.warn(
                     f"Stochastic optimizer: maximum iterations ({e.max_iter}) reached and "
@@ -398,6 +531,13 @@ class _Stack:
             e.best_loss_ = min(best_loss, e.loss_)
         e._no_improvement_count = 0 if improved else e._no_improvement_count + 1
 
+    @staticmethod
+    def _keeps_state(member):
+        """Whether a leaving model keeps a TrainingState to resume from: when asked to,
+        unless it failed or its schedule's rates depend on max_iter."""
+        return (member.keep_state and member.error is None and not member.incremental
+                and not member.estimator._schedule.spans_max_iter)
+
     def _say(self, member, line):
         """Print a verbose model's line. The models of a stack print theirs when they
         leave it, each fit's lines together, as fits one after another do."""
@@ -416,8 +556,11 @@ class _Stack:
         for k in leaving:
             member = self.members[k]
             self._flush(member)
-            final = self.best_params[k] if member.early_stopping and \
-                not self.best_is_current[k] else self.network.params[k]
+            restored = member.early_stopping and not self.best_is_current[k]
+            final = self.best_params[k] if restored else self.network.params[k]
+            # (copied before the model's own network, which may be this one, takes final)
+            last = self.network.params[k].copy() if restored and self._keeps_state(member) \
+                else None
             if member.network is not self.network or member.early_stopping:
                 member.network.params[0] = final
             e = member.estimator
@@ -425,6 +568,10 @@ class _Stack:
                 self.optimizer.select([k])
             if member.early_stopping:
                 e.best_loss_ = None
+            if self._keeps_state(member):
+                best_is_current = bool(member.early_stopping and self.best_is_current[k])
+                member.state = TrainingState(member, last, best_is_current,
+                                             stopped=not member.out_of_epochs)
         keep = [k for k in range(len(self.members)) if k not in set(leaving)]
         self.members = [self.members[k] for k in keep]
         if not self.members:
@@ -517,15 +664,23 @@ class _Stack:
             yield X_batch, Y[rows], None if weights is None else weights[rows], None
 
     # --------------------------------------------------------------- validation
-    def _setup_validation(self):
+    def _setup_validation(self, states, handed):
+        """Early stopping's best parameters and the validation rows; ``states`` and
+        ``handed`` (:meth:`TrainingState.restore`'s) are those of resuming members."""
         self.best_params = self.best_is_current = None
         if any(m.early_stopping for m in self.members):
             self.best_params = self.network.params.copy()
             # scikit-learn's warm start keeps the best score of the fit it continues, and
             # until a better one its best parameters are the ones in training
             self.best_is_current = np.array([not m.fresh for m in self.members])
-        for m in self.members:
+            for k, state in enumerate(states):
+                if state is not None:  # a resuming model's best: the ones it was handed
+                    self.best_params[k] = handed[k]
+                    self.best_is_current[k] = state.best_is_current
+        for m, state in zip(self.members, states):
             e = m.estimator
+            if state is not None:  # its record goes on
+                continue
             if m.validation is not None:
                 # (an empty _Appended is falsy but must be kept: test for None)
                 if e.validation_scores_ is None:

@@ -20,10 +20,19 @@ scikit-learn's search on the same estimator.
 
 What does not fuse -- another estimator, the ``lbfgs`` solver, callbacks, a
 scikit-learn older than 1.9 -- runs through scikit-learn's own ``_fit_and_score``.
+
+:class:`HalvingGridSearchCV` and :class:`HalvingRandomSearchCV` are scikit-learn's
+successive halving over such fused rungs. When their resource is the MLP's
+``max_iter``, each fused model keeps its training state
+(:class:`~skmlp._training.TrainingState`), and a candidate that survives a rung
+trains on from there in the next one -- its Pipeline steps stay fitted -- rather
+than being fitted again from scratch: continuing from ``r`` to ``r'`` epochs is the
+fit with ``max_iter=r'``, so the results are those of scikit-learn's search.
 """
 
 import hashlib
 import numbers
+import re
 import time
 import traceback
 from collections import defaultdict
@@ -35,11 +44,17 @@ import numpy as np
 import sklearn
 from joblib import effective_n_jobs
 from joblib import hash as joblib_hash
-from sklearn.base import clone, is_classifier
+from sklearn.base import _fit_context, clone, is_classifier
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.metrics._scorer import _MultimetricScorer
 from sklearn.model_selection import GridSearchCV as _SklearnGridSearchCV
 from sklearn.model_selection import RandomizedSearchCV as _SklearnRandomizedSearchCV
+from sklearn.model_selection._search_successive_halving import (
+    HalvingGridSearchCV as _SklearnHalvingGridSearchCV,
+)
+from sklearn.model_selection._search_successive_halving import (
+    HalvingRandomSearchCV as _SklearnHalvingRandomSearchCV,
+)
 from sklearn.model_selection._split import check_cv
 from sklearn.model_selection._validation import (
     _fit_and_score,
@@ -60,7 +75,8 @@ from .optimizers import OPTIMIZERS
 #: scikit-learn versions whose ``BaseSearchCV.fit`` the fused fit follows.
 _FUSION_SUPPORTED = tuple(int(p) for p in sklearn.__version__.split(".")[:2]) >= (1, 9)
 
-__all__ = ["GridSearchCV", "RandomizedSearchCV", "fused_estimator"]
+__all__ = ["GridSearchCV", "HalvingGridSearchCV", "HalvingRandomSearchCV",
+           "RandomizedSearchCV", "fused_estimator"]
 
 
 def fused_estimator(estimator):
@@ -96,16 +112,21 @@ def fused_estimator(estimator):
 
 def _contains_mlp(estimator):
     """Whether an skmlp estimator sits where a search could fuse it (whatever its solver)."""
+    return _final_mlp(estimator) is not None
+
+
+def _final_mlp(estimator):
+    """The skmlp estimator where a search could fuse it (whatever its solver), or None."""
     while True:
         if isinstance(estimator, BaseMLP):
-            return True
+            return estimator
         if isinstance(estimator, Pipeline):
             estimator = estimator.steps[-1][1]
         elif isinstance(estimator, TransformedTargetRegressor) and \
                 estimator.regressor is not None:
             estimator = estimator.regressor
         else:
-            return False
+            return None
 
 
 def _stack_hint(estimator):
@@ -150,6 +171,7 @@ class _FusedSearchMixin:
             return super().fit(X, y, **params)
         return self._fused_fit(X, y, **params)
 
+    @_fit_context(prefer_skip_nested_validation=False)  # as BaseSearchCV.fit: validation
     def _fused_fit(self, X, y=None, **params):
         # Follows scikit-learn 1.9's BaseSearchCV.fit line by line; only the
         # evaluation of the candidates (self._evaluate) differs.
@@ -262,8 +284,15 @@ class _FusedSearchMixin:
         return self
 
     def _evaluate(self, parallel, base_estimator, X, y, candidate_params, cv_splits,
-                  fit_and_score_kwargs, callback_ctx):
-        """Every candidate x split's ``_fit_and_score`` result, in scikit-learn's order."""
+                  fit_and_score_kwargs, callback_ctx, continued=None, resource=None):
+        """Every candidate x split's ``_fit_and_score`` result, in scikit-learn's order.
+
+        A halving search whose survivors continue passes ``resource``, the parameter
+        that is the MLP's ``max_iter``, and ``continued``: for each candidate x split
+        pair, its fit of the previous rung to train on (a :class:`_Continued`) or None.
+        Its fused fits then keep their training states, and their results hold the
+        fit to continue under ``"continued"``.
+        """
         n_candidates, n_splits = len(candidate_params), len(cv_splits)
         pairs = list(product(enumerate(candidate_params), enumerate(cv_splits)))
         groups = defaultdict(list)  # stack hint -> indices of pairs
@@ -301,15 +330,71 @@ class _FusedSearchMixin:
             if not _may_stack(hint, batch_sizes[hint], _num_features(X), n_train):
                 n_chunks = len(indices)
             for chunk in np.array_split(np.array(indices), n_chunks):
-                fits = [(pairs[i][0][1], *pairs[i][1][1]) for i in chunk]
+                fits = [(pairs[i][0][1], *pairs[i][1][1],
+                         None if continued is None else continued[i]) for i in chunk]
                 jobs.append(delayed(_fused_fit_and_score)(
-                    base_estimator, X, y, fits, **fit_and_score_kwargs))
+                    base_estimator, X, y, fits, resource=resource, **fit_and_score_kwargs))
                 owners.append(chunk.tolist())
         out = [None] * len(pairs)
         for indices, results in zip(owners, parallel(jobs)):
             for index, result in zip(indices, results):
                 out[index] = result
         return out
+
+
+class _FusedHalvingMixin(_FusedSearchMixin):
+    """scikit-learn's successive halving over fused rungs, whose survivors continue.
+
+    Each rung is a fused evaluation (``_FusedSearchMixin._evaluate``). When the
+    resource is the MLP's ``max_iter``, every fused fit keeps its training state
+    (:class:`~skmlp._training.TrainingState`), and in the next rung a surviving
+    candidate's fit on each split trains on from where it stopped -- its Pipeline
+    steps stay fitted -- instead of starting again: the fit with the larger
+    ``max_iter``, so the results are scikit-learn's. A fit that cannot continue (its
+    schedule spans ``max_iter``, it failed, it did not fuse) is fitted anew.
+    """
+
+    def _fused_fit(self, X, y=None, **params):
+        # scikit-learn's BaseSuccessiveHalving.fit, around the fused BaseSearchCV.fit
+        self._n_samples_orig = _num_samples(X)
+        self._rung_fits = _RungFits(self.resource) if \
+            _resource_is_max_iter(self.estimator, self.resource) else None
+        try:
+            super()._fused_fit(X, y, **params)
+        finally:  # the kept fits go with the search: none is pickled or cloned with it
+            if self._rung_fits is not None:
+                self._rung_fits.clear()
+            del self._rung_fits
+        self.best_score_ = self.cv_results_["mean_test_score"][self.best_index_]
+        return self
+
+    def _evaluate(self, parallel, base_estimator, X, y, candidate_params, cv_splits,
+                  fit_and_score_kwargs, callback_ctx):
+        """One rung's results; the survivors of the previous rung continue their fits."""
+        rung_fits = self._rung_fits
+        if rung_fits is None:
+            return super()._evaluate(parallel, base_estimator, X, y, candidate_params,
+                                     cv_splits, fit_and_score_kwargs, callback_ctx)
+        candidate_params = list(candidate_params)
+        continued = rung_fits.take(candidate_params, len(cv_splits))
+        out = super()._evaluate(parallel, base_estimator, X, y, candidate_params, cv_splits,
+                                fit_and_score_kwargs, callback_ctx, continued=continued,
+                                resource=self.resource)
+        rung_fits.keep(candidate_params, len(cv_splits), out)
+        return out
+
+
+def _resource_is_max_iter(estimator, resource):
+    """Whether a halving search's ``resource`` is the ``max_iter`` of the skmlp estimator
+    it fuses (``"max_iter"``, ``"<step>__max_iter"``, ...): its survivors can continue."""
+    if resource == "n_samples":
+        return False
+    probe = object()
+    try:
+        mlp = _final_mlp(clone(estimator).set_params(**{resource: probe}))
+    except ValueError:  # not a parameter (scikit-learn's fit says so)
+        return False
+    return mlp is not None and mlp.max_iter is probe
 
 
 def _may_stack(hint, batch_size, n_features, n_train):
@@ -345,12 +430,15 @@ class _FittedSteps:
 
     The candidates share the fitted step itself, and while the job scores them its
     ``transform`` remembers its outputs (by input identity again): the test rows of a
-    fold are transformed once, not once per candidate. :meth:`release` forgets it all.
+    fold are transformed once, not once per candidate -- also for the steps of a
+    halving search's survivors, fitted in an earlier rung (:meth:`remember`).
+    :meth:`release` forgets it all.
     """
 
     def __init__(self):
         self._results = {}
         self._fingerprints = {}
+        self._remembering = []  # fitted steps of earlier jobs that remember their outputs
 
     def _fingerprint(self, y):
         """A key for targets by content: cheap for numeric arrays; other targets
@@ -378,12 +466,25 @@ class _FittedSteps:
 
         return cached
 
+    def remember(self, estimator):
+        """Make the fitted steps of ``estimator``'s pipelines (a survivor fitted in an
+        earlier rung) remember their outputs until :meth:`release`, as the steps fitted
+        here do: a fold's survivors share them, and so their transformed rows."""
+        for pipeline in _fitted_pipelines(estimator):
+            for _, step in pipeline.steps[:-1]:
+                if hasattr(step, "transform") and "transform" not in vars(step):
+                    step.transform = _remembering(step.transform)
+                    self._remembering.append(step)
+
     def release(self):
         """Give the fitted steps their own ``transform`` back and drop every result."""
         for _, fitted, _, _ in self._results.values():
             vars(fitted).pop("transform", None)
+        for step in self._remembering:
+            vars(step).pop("transform", None)
         self._results.clear()
         self._fingerprints.clear()
+        self._remembering.clear()
 
     def __deepcopy__(self, memo):  # clone() deep-copies parameters: keep sharing the store
         return self
@@ -435,11 +536,16 @@ def _fitted_pipelines(estimator):
 
 def _fused_fit_and_score(base_estimator, X, y, fits, *, scorer, fit_params, score_params,
                          return_train_score, return_n_test_samples, return_times,
-                         return_parameters, error_score, verbose):
+                         return_parameters, error_score, verbose, resource=None):
     """``_fit_and_score`` for several candidate x split fits, trained as stacks.
 
-    ``fits`` lists ``(parameters, train, test)``. Returns one ``_fit_and_score``
-    result dict per fit, in order.
+    ``fits`` lists ``(parameters, train, test)``, or ``(parameters, train, test,
+    continued)`` where ``continued`` is None or a :class:`_Continued` fit of a halving
+    search's previous rung, trained on to ``parameters[resource]`` epochs instead of
+    fitted anew. With ``resource`` (the parameter that is the MLP's ``max_iter``), the
+    models keep their training states, and the result of each fit that can continue
+    holds it under ``"continued"``. Returns one ``_fit_and_score`` result dict per fit,
+    in order.
     """
     if not isinstance(error_score, numbers.Number) and error_score != "raise":
         raise ValueError(
@@ -453,8 +559,12 @@ def _fused_fit_and_score(base_estimator, X, y, fits, *, scorer, fit_params, scor
     fitted_steps = _FittedSteps()
     splits = {}  # the candidates of one fold share its rows (estimators do not write them)
     with deferred_fits() as deferred:
-        for parameters, train_rows, test_rows in fits:
-            estimator = clone(base_estimator).set_params(**clone(parameters, safe=False))
+        for parameters, train_rows, test_rows, *continued in fits:
+            continued = continued[0] if continued else None
+            if continued is None:
+                estimator = clone(base_estimator).set_params(**clone(parameters, safe=False))
+            else:  # fitted (Pipeline steps too) in the previous rung: trained on below
+                estimator = continued.estimator
             split = id(train_rows), id(test_rows)
             if split not in splits:
                 splits[split] = (*_safe_split(estimator, X, y, train_rows),
@@ -463,12 +573,20 @@ def _fused_fit_and_score(base_estimator, X, y, fits, *, scorer, fit_params, scor
             fit = {"estimator": estimator, "parameters": parameters, "X_train": X_train,
                    "y_train": y_train, "X_test": X_test, "y_test": y_test,
                    "train": train_rows, "test": test_rows, "member": None, "error": None}
+            prepared.append(fit)
+            if continued is not None:
+                fit["member"] = continued.resume(parameters)
+                fit["fit_time"] = 0.0
+                fitted_steps.remember(estimator)
+                continue
             started = time.time()
             shared = _share_preprocessing(estimator, fitted_steps)
             try:
                 estimator.fit(X_train, y_train,
                               **_check_method_params(X, params=fit_params, indices=train_rows))
                 fit["member"] = deferred.pop() if deferred else None
+                if resource is not None and fit["member"] is not None:
+                    fit["member"].keep_state = True
                 for pipeline in _fitted_pipelines(estimator):
                     if pipeline.memory is fitted_steps:
                         pipeline.memory = None
@@ -480,9 +598,11 @@ def _fused_fit_and_score(base_estimator, X, y, fits, *, scorer, fit_params, scor
                 for pipeline in shared:
                     pipeline.memory = None
             fit["fit_time"] = time.time() - started
-            prepared.append(fit)
     members = [fit["member"] for fit in prepared if fit["member"] is not None]
-    for stack in stack_groups(members):
+    for member in members:
+        member.training_time = 0.0
+    # (a continued model that has stopped, or is at max_iter already, trains nothing)
+    for stack in stack_groups([member for member in members if not member.finished]):
         started = time.time()
         try:
             train(stack)
@@ -500,12 +620,78 @@ def _fused_fit_and_score(base_estimator, X, y, fits, *, scorer, fit_params, scor
                 # all or nothing: a model that failed in training (it diverged) is not
                 # left half-trained, it is unfitted again, as before its deferred fit
                 member.estimator._unfit()
+                member.state = None
     try:
-        return [_score_fit(fit, scorer, score_params, return_train_score,
-                           return_n_test_samples, return_times, return_parameters,
-                           error_score, X) for fit in prepared]
+        results = [_score_fit(fit, scorer, score_params, return_train_score,
+                              return_n_test_samples, return_times, return_parameters,
+                              error_score, X) for fit in prepared]
     finally:
         fitted_steps.release()
+    if resource is not None:
+        for fit, result in zip(prepared, results):
+            member = fit["member"]
+            if member is not None and member.state is not None:
+                result["continued"] = _Continued(fit["estimator"], member, resource)
+    return results
+
+
+class _Continued:
+    """A candidate x split fit of a halving rung, to continue in the next rung.
+
+    ``estimator`` is the fitted candidate (its Pipeline steps fitted: they are not
+    refit) and ``member`` its model in the engine, holding the data it trains on and
+    its :class:`~skmlp._training.TrainingState`.
+    """
+
+    def __init__(self, estimator, member, resource):
+        self.estimator, self.member, self.resource = estimator, member, resource
+
+    def resume(self, parameters):
+        """The member, its estimator set to train on to ``parameters[resource]`` epochs."""
+        max_iter = parameters[self.resource]
+        self.estimator.set_params(**{self.resource: max_iter})
+        # (a TransformedTargetRegressor trains a clone of its regressor: set it there too)
+        self.member.estimator.set_params(max_iter=max_iter)
+        return self.member
+
+
+class _RungFits:
+    """A halving search's fits of the last rung that can continue, for the survivors.
+
+    Kept by candidate -- its parameters but the resource (joblib's hash, as the
+    candidates of the next rung are new dicts) -- and split. Each rung takes the fits
+    of its candidates and drops the others, so at most one rung's fits are kept.
+    """
+
+    def __init__(self, resource):
+        self.resource = resource
+        self._fits = defaultdict(list)
+
+    def _key(self, parameters):
+        return joblib_hash({k: v for k, v in parameters.items() if k != self.resource})
+
+    def take(self, candidate_params, n_splits):
+        """Each candidate x split pair's fit to continue, or None, in scikit-learn's order
+        of the pairs; the fits of the candidates that did not survive are dropped."""
+        taken = []
+        for parameters in candidate_params:
+            key = self._key(parameters)
+            for split in range(n_splits):
+                fits = self._fits.get((key, split))
+                taken.append(fits.pop() if fits else None)
+        self._fits.clear()
+        return taken
+
+    def keep(self, candidate_params, n_splits, out):
+        """Keep the fits the results ``out`` hold (removing them from the results)."""
+        for index, result in enumerate(out):
+            fit = result.pop("continued", None)
+            if fit is not None:
+                key = self._key(candidate_params[index // n_splits])
+                self._fits[(key, index % n_splits)].append(fit)
+
+    def clear(self):
+        self._fits.clear()
 
 
 def _score_fit(fit, scorer, score_params, return_train_score, return_n_test_samples,
@@ -558,6 +744,9 @@ def _docstring(summary, sklearn_class, examples):
     doc = sklearn_class.__doc__
     body = doc.split("\n\n", 1)[1]  # after scikit-learn's one-line summary
     body = body[: body.index("    Examples\n    --------")]
+    # skmlp's halving searches need no enable_halving_search_cv import
+    body = re.sub(r"    \.\. note::\n\n      This estimator is still \*\*experimental\*\*.*?"
+                  r"(?=\n    Parameters\n)", "", body, flags=re.DOTALL)
     return f"{summary}\n\n{body}    Examples\n    --------\n{examples}"
 
 
@@ -599,3 +788,52 @@ class RandomizedSearchCV(_FusedSearchMixin, _SklearnRandomizedSearchCV):
     fused). What follows is scikit-learn's documentation of the class.""",
         _SklearnRandomizedSearchCV,
         _EXAMPLE.format(name="RandomizedSearchCV", extra=", n_iter=4, random_state=0"))
+
+
+_HALVING_EXAMPLE = """\
+    >>> from sklearn.datasets import load_breast_cancer
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from skmlp import MLPClassifier
+    >>> from skmlp.model_selection import {name}
+    >>> X, y = load_breast_cancer(return_X_y=True)
+    >>> pipe = make_pipeline(StandardScaler(), MLPClassifier(
+    ...     hidden_layer_sizes=(16,), random_state=0))
+    >>> search = {name}(pipe, {{
+    ...     "mlpclassifier__alpha": [1e-4, 1e-2, 1.0],
+    ...     "mlpclassifier__learning_rate_init": [1e-3, 1e-2, 1e-1]}},
+    ...     resource="mlpclassifier__max_iter", max_resources=18, cv=3{extra})
+    >>> search.fit(X, y).n_resources_  # epochs; the survivors continue their training
+    [2, 6, 18]
+    >>> search.n_candidates_
+    [9, 3, 1]
+"""
+
+
+class HalvingGridSearchCV(_FusedHalvingMixin, _SklearnHalvingGridSearchCV):
+    __doc__ = _docstring(
+        """Search over specified parameter values with successive halving, with the fits
+    of skmlp estimators trained together as stacks of models and, when the resource is
+    their ``max_iter``, surviving models continuing their training.
+
+    A drop-in replacement for :class:`sklearn.model_selection.HalvingGridSearchCV`
+    (no ``enable_halving_search_cv`` import needed): the same parameters, attributes
+    and results (see :ref:`halving-search` for what is fused and what continues).
+    What follows is scikit-learn's documentation of the class.""",
+        _SklearnHalvingGridSearchCV, _HALVING_EXAMPLE.format(name="HalvingGridSearchCV",
+                                                             extra=""))
+
+
+class HalvingRandomSearchCV(_FusedHalvingMixin, _SklearnHalvingRandomSearchCV):
+    __doc__ = _docstring(
+        """Randomized search on hyper parameters with successive halving, with the fits of
+    skmlp estimators trained together as stacks of models and, when the resource is
+    their ``max_iter``, surviving models continuing their training.
+
+    A drop-in replacement for :class:`sklearn.model_selection.HalvingRandomSearchCV`
+    (no ``enable_halving_search_cv`` import needed): the same parameters, attributes
+    and results (see :ref:`halving-search` for what is fused and what continues).
+    What follows is scikit-learn's documentation of the class.""",
+        _SklearnHalvingRandomSearchCV,
+        _HALVING_EXAMPLE.format(name="HalvingRandomSearchCV",
+                                extra=", n_candidates=9, min_resources=2, random_state=0"))

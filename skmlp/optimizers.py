@@ -52,6 +52,26 @@ class Optimizer:
                 setattr(part, name, value[rows] if np.ndim(value) else value)
         return part
 
+    def resume(self, params, previous):
+        """Go on from the states models had in earlier stacks (training that resumes).
+
+        ``previous[k]`` is model ``k``'s optimizer as it left its stack (a stack of one,
+        as :meth:`select` makes it), or None where model ``k`` starts fresh; the
+        hyperparameters stay this optimizer's.
+        """
+        self._allocate(params)
+        for name in self.state:
+            values = [None if p is None or not hasattr(p, "_scratch") else getattr(p, name)
+                      for p in previous]
+            if name == "t":  # each model's step count: one number while they agree
+                t = [0 if v is None else int(np.ravel(v)[0]) for v in values]
+                self.t = t[0] if len(set(t)) == 1 else np.array(t)[:, np.newaxis]
+                continue
+            buffer = getattr(self, name)
+            for k, value in enumerate(values):
+                if value is not None:
+                    buffer[k] = value.reshape(-1)
+
     def _allocate(self, params):
         self._scratch = np.zeros_like(params)
 

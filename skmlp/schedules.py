@@ -12,6 +12,12 @@ Rates change between epochs -- except :class:`OneCycle`'s, which is
 PyTorch's ``OneCycleLR`` and, like it, steps every minibatch (``per_batch``: the loop
 then calls :meth:`Schedule.end_batch` after every minibatch). ``warmup_epochs`` puts a
 :class:`Warmup` in front of any schedule.
+
+Most schedules set each epoch's rate from the epochs and samples seen so far, so the
+first ``r`` epochs of a fit with ``max_iter=r'`` run at the rates of a fit with
+``max_iter=r``, and a fit stopped at ``r`` can resume (a halving search's survivors
+do). :class:`Cosine` and :class:`OneCycle` span ``max_iter`` (``spans_max_iter``):
+their rates from the first epoch on depend on it.
 """
 
 import numpy as np
@@ -27,6 +33,8 @@ class Schedule:
 
     #: whether the rate changes after every minibatch (see :meth:`end_batch`)
     per_batch = False
+    #: whether the rates depend on ``max_iter`` (a fit cannot then resume to a larger one)
+    spans_max_iter = False
 
     def __init__(self, learning_rate_init):
         self.learning_rate_init = learning_rate_init
@@ -91,6 +99,8 @@ class Cosine(Schedule):
     (counted from 0), and 0 after ``max_iter`` epochs.
     """
 
+    spans_max_iter = True
+
     def __init__(self, learning_rate_init, max_iter=200):
         super().__init__(learning_rate_init)
         self.max_iter = max_iter
@@ -110,6 +120,7 @@ class OneCycle(Schedule):
     """
 
     per_batch = True
+    spans_max_iter = True
 
     def __init__(self, learning_rate_init, n_epochs, steps_per_epoch, pct_start=0.3,
                  div_factor=25.0, final_div_factor=1e4):
@@ -154,6 +165,10 @@ class Warmup(Schedule):
     @property
     def per_batch(self):
         return self.n_epochs >= self.warmup_epochs and self.schedule.per_batch
+
+    @property
+    def spans_max_iter(self):
+        return self.schedule.spans_max_iter
 
     def _rate(self):
         if self.n_epochs < self.warmup_epochs:

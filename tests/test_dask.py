@@ -164,3 +164,44 @@ def test_fused_search_spreads_its_stacks_over_a_dask_cluster(cluster_client):
         if key.endswith("test_accuracy"):
             np.testing.assert_array_equal(fused.cv_results_[key], reference.cv_results_[key])
     assert fused.best_params_ == reference.best_params_
+
+
+def _marking(log):
+    """A scorer that appends, for each model it scores, its epochs and how many times it
+    was scored before (a mark it leaves on the model), to the file ``log``."""
+    def score(estimator, X, y):
+        mlp = estimator.steps[-1][1]
+        with open(log, "a") as file:
+            file.write(f"{mlp.n_iter_} {getattr(mlp, 'scored_before', 0)}\n")
+        mlp.scored_before = getattr(mlp, "scored_before", 0) + 1
+        return estimator.score(X, y)
+    return score
+
+
+def test_halving_search_continues_its_survivors_on_a_dask_cluster(cluster_client, tmp_path):
+    joblib = pytest.importorskip("joblib")
+    from sklearn.experimental import enable_halving_search_cv  # noqa: F401
+    from sklearn.model_selection import HalvingGridSearchCV
+
+    from skmlp.model_selection import HalvingGridSearchCV as FusedHalvingGridSearchCV
+
+    X, y = load_digits(return_X_y=True)
+    pipe = make_pipeline(StandardScaler(), MLPClassifier(hidden_layer_sizes=(16,), tol=0.0,
+                                                         random_state=0))
+    grid = {"mlpclassifier__alpha": [1e-4, 1e-2, 1.0],
+            "mlpclassifier__learning_rate_init": [1e-3, 1e-2, 1e-1]}
+    options = dict(resource="mlpclassifier__max_iter", max_resources=9, cv=3,
+                   return_train_score=False)
+    log = tmp_path / "scored.txt"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        reference = HalvingGridSearchCV(pipe, grid, scoring="accuracy", **options).fit(X, y)
+        with joblib.parallel_backend("dask"):
+            fused = FusedHalvingGridSearchCV(pipe, grid, scoring=_marking(log), n_jobs=-1,
+                                             **options).fit(X, y)
+    # each rung's models are the previous rung's, sent back from the workers and continued
+    lines = sorted(log.read_text().splitlines())
+    assert lines == sorted(["1 0"] * 27 + ["3 1"] * 9 + ["9 2"] * 3)
+    np.testing.assert_array_equal(fused.cv_results_["mean_test_score"],
+                                  reference.cv_results_["mean_test_score"])
+    assert fused.best_params_ == reference.best_params_

@@ -141,7 +141,7 @@ def test_the_gallery_covers_the_topics():
         "plot_bce_vs_cce", "plot_dropout_and_l2", "plot_early_stopping",
         "plot_grid_search_pipeline", "plot_biases_during_training",
         "plot_optimizers_and_schedules", "plot_dask_larger_than_memory",
-        "plot_fused_search", "plot_custom_loss", "plot_ensemble",
+        "plot_fused_search", "plot_custom_loss", "plot_ensemble", "plot_halving_search",
     } <= names
     assert (EXAMPLES / "README.rst").exists()  # sphinx-gallery's index header
 

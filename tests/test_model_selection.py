@@ -22,6 +22,7 @@ from sklearn.model_selection import GroupKFold, KFold
 from sklearn.model_selection import RandomizedSearchCV as SklearnRandomizedSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils._param_validation import InvalidParameterError
 
 import skmlp._training
 import skmlp.model_selection
@@ -465,3 +466,15 @@ def test_verbose_fused_models_print_each_fits_lines_together(stacks, capsys):
     assert all(list(b) == list(range(1, len(b) + 1)) for b in blocks)
     assert sorted(len(b) for b in blocks[:-1]) == [3] * 4 + [5] * 4
     assert sorted(ours) == sorted(lines[SklearnGridSearchCV])
+
+
+def test_the_fused_fit_validates_parameters_and_tears_callbacks_down():
+    # BaseSearchCV.fit runs in scikit-learn's _fit_context; the fused fit that replaces
+    # it too: invalid parameters are rejected, the callback context is not left behind
+    estimator = MLPClassifier(hidden_layer_sizes=(3,), max_iter=2, random_state=0)
+    with pytest.raises(InvalidParameterError, match="n_jobs"):
+        GridSearchCV(estimator, {"alpha": [1e-4]}, n_jobs="two").fit(X_CLS, y_CLS)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        search = GridSearchCV(estimator, {"alpha": [1e-4]}, cv=2).fit(X_CLS, y_CLS)
+    assert not [name for name in vars(search) if "callback" in name]
