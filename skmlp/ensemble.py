@@ -36,7 +36,7 @@ from sklearn.utils.metadata_routing import _manual_routing, _routing_enabled, pr
 from sklearn.utils.parallel import Parallel, delayed
 
 from ._training import deferred_fits, stack_groups, train
-from .model_selection import fused_estimator
+from .model_selection import _docstring, fused_estimator
 
 try:  # the private helpers of scikit-learn 1.9's bagging, which the fused fit calls
     from sklearn.ensemble._bagging import (
@@ -222,13 +222,6 @@ def _member_bytes(ensemble, X):
     own_copy = not by_weight or ensemble.bootstrap_features or \
         ensemble._max_features != n_features
     return 8 * n_rows * (3 + (ensemble._max_features if own_copy else 0))
-
-
-def _docstring(summary, sklearn_class, examples):
-    """scikit-learn's docstring of ``sklearn_class`` under skmlp's summary and examples."""
-    body = sklearn_class.__doc__.split("\n\n", 1)[1]  # after scikit-learn's summary
-    body = body[: body.index("    Examples\n    --------")]
-    return f"{summary}\n\n{body}    Examples\n    --------\n{examples}"
 
 
 class BaggingClassifier(_FusedBaggingMixin, _SklearnBaggingClassifier):
