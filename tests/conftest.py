@@ -5,15 +5,26 @@ import pytest
 import skmlp.model_selection
 
 
-@pytest.fixture
-def stacks(monkeypatch):
-    """The sizes of the stacks the fused searches train, in order."""
+def _record_stacks(monkeypatch, module):
+    """The list the sizes of the stacks ``module``'s ``train`` trains are appended to."""
     sizes = []
-    train = skmlp.model_selection.train
+    train = module.train
 
     def recording(members):
         sizes.append(len(members))
         return train(members)
 
-    monkeypatch.setattr(skmlp.model_selection, "train", recording)
+    monkeypatch.setattr(module, "train", recording)
     return sizes
+
+
+@pytest.fixture
+def stacks(monkeypatch):
+    """The sizes of the stacks the fused searches train, in order."""
+    return _record_stacks(monkeypatch, skmlp.model_selection)
+
+
+@pytest.fixture
+def record_stacks(monkeypatch):
+    """``record_stacks(module)``: the sizes of the stacks ``module.train`` trains."""
+    return lambda module: _record_stacks(monkeypatch, module)

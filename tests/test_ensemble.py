@@ -74,17 +74,9 @@ def _regressor(**params):
 
 
 @pytest.fixture
-def stacks(monkeypatch):
+def stacks(record_stacks):
     """The sizes of the stacks the fused ensembles train, in order."""
-    sizes = []
-    train = skmlp.ensemble.train
-
-    def recording(members):
-        sizes.append(len(members))
-        return train(members)
-
-    monkeypatch.setattr(skmlp.ensemble, "train", recording)
-    return sizes
+    return record_stacks(skmlp.ensemble)
 
 
 def _fit_both(ours, theirs, X, y, **fit_params):
